@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from marwah.accounts.models import Role
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("Username or NIP"), max_length=150,
+                               widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
+    password = forms.CharField(label=_("Password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from your authenticator app (or a recovery code)"), max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
+
+    def clean_token(self) -> str:
+        return self.cleaned_data["token"].replace(" ", "").strip()
+
+
+class RoleAssignForm(forms.Form):
+    username = forms.CharField(label=_("Username or NIP of the person"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    unit = forms.TypedChoiceField(label=_("Unit (the role covers this unit and everything under it)"), coerce=int)
+    is_chair = forms.BooleanField(label=_("Chair / team lead"), required=False)
+
+    def __init__(self, *args: object, unit_choices: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["unit"].choices = unit_choices  # type: ignore[attr-defined]

@@ -1,0 +1,217 @@
+"""Login, second factor, password reset, profile and role management."""
+
+from __future__ import annotations
+
+from base64 import b32encode
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_ratelimit.decorators import ratelimit
+
+from marwah.accounts import selectors, services
+from marwah.accounts.forms import LoginForm, RoleAssignForm, TokenForm
+from marwah.accounts.models import Role, User
+from marwah.core.checks import demo_mode_active
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return fallback
+
+
+def _find_user(identifier: str) -> str:
+    """People log in with their username or their NIP."""
+    ident = identifier.strip()
+    if ident.isdigit() and len(ident) == 18:
+        user = User.objects.filter(employee__nip=ident).only("username").first()
+        if user:
+            return user.username
+    return ident
+
+
+@ratelimit(key="ip", rate=settings.LOGIN_RATE, method="POST", block=True)
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        username = _find_user(form.cleaned_data["username"])
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return render(request, "accounts/locked_out.html", status=429)
+        if user is not None:
+            login(request, user)
+            services.record_login(user=user, verified=False)
+            next_url = _safe_next(request, reverse("core:home"))
+            if selectors.requires_two_factor(user):
+                return redirect(f"{reverse('accounts:two_factor')}?next={next_url}")
+            return redirect(next_url)
+        form.add_error(None, _("The username/NIP or password is not correct."))
+    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You have logged out."))
+    return redirect("accounts:login")
+
+
+def _demo_code(user: User, device: TOTPDevice | None) -> str | None:
+    if device is None or not (user.is_demo and demo_mode_active()):
+        return None
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return str(totp.token()).zfill(device.digits)
+
+
+@ratelimit(key="user_or_ip", rate="10/m", method="POST", block=True)
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        return redirect(f"{reverse('accounts:two_factor_setup')}?next={_safe_next(request, '/')}")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        matched = match_token(user, form.cleaned_data["token"])
+        if matched is not None:
+            otp_login(request, matched)
+            services.record_login(user=user, verified=True)
+            return redirect(_safe_next(request, reverse("core:home")))
+        form.add_error("token", _("That code is not valid. Codes change every 30 seconds."))
+    return render(request, "accounts/two_factor.html", {
+        "form": form, "next": _safe_next(request, ""), "demo_code": _demo_code(user, device),
+    })
+
+
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and not user.is_verified():
+        # Replacing a device needs the old one first.
+        return redirect("accounts:two_factor")
+    device_id = request.session.get("totp_enrollment")
+    device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first() if device_id else None
+    if device is None:
+        device = services.start_totp_enrollment(user=user)
+        request.session["totp_enrollment"] = device.pk
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = services.confirm_totp(user=user, device=device, token=form.cleaned_data["token"])
+        if codes is not None:
+            request.session.pop("totp_enrollment", None)
+            otp_login(request, device)
+            return render(request, "accounts/recovery_codes.html", {
+                "codes": codes, "next": _safe_next(request, reverse("core:home")),
+            })
+        form.add_error("token", _("That code is not valid. Check the time on your phone and try again."))
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#1d2330")
+    return render(request, "accounts/two_factor_setup.html", {
+        "form": form, "qr_svg": qr_svg, "secret": b32encode(device.bin_key).decode(),
+        "next": _safe_next(request, ""), "demo_code": _demo_code(user, device),
+    })
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    assignments = user.roles.select_related("unit", "unit__institution").order_by("role")
+    employee = getattr(user, "employee", None)
+    has_totp = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return render(request, "accounts/profile.html", {
+        "assignments": assignments, "employee": employee, "has_totp": has_totp,
+    })
+
+
+@require_POST
+@login_required
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if not user.is_verified():
+        raise PermissionDenied
+    codes = services.regenerate_recovery_codes(user=user)
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": reverse("accounts:profile")})
+
+
+def _admin_unit_choices(user: User) -> list[tuple[int, str]]:
+    roots = selectors.root_units_for_user(user, [Role.ADMIN])
+    units = selectors.units_for_user(user, [Role.ADMIN]).filter(
+        depth__lte=max((r.depth for r in roots), default=0) + 2
+    ).order_by("path").only("id", "name", "depth")
+    return [(u.pk, ("· " * u.depth) + u.name) for u in units]
+
+
+@login_required
+def roles(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    if not selectors.has_role(user, Role.ADMIN):
+        raise PermissionDenied
+    form = RoleAssignForm(request.POST or None, unit_choices=_admin_unit_choices(user))
+    if request.method == "POST" and form.is_valid():
+        unit = selectors.get_unit_for_user(user, form.cleaned_data["unit"], [Role.ADMIN])
+        target = User.objects.filter(username=_find_user(form.cleaned_data["username"])).first()
+        if target is None:
+            form.add_error("username", _("No account with that username or NIP."))
+        else:
+            try:
+                services.assign_role(actor=user, user=target, role=form.cleaned_data["role"], unit=unit,
+                                     is_chair=form.cleaned_data["is_chair"])
+            except ValidationError as exc:
+                form.add_error("role", exc.messages[0])
+            else:
+                messages.success(request, _("Role assigned."))
+                return redirect("accounts:roles")
+    assignments = selectors.role_assignments_for_admin(user)
+    return render(request, "accounts/roles.html", {"form": form, "assignments": assignments})
+
+
+@require_POST
+@login_required
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    assert isinstance(user, User)
+    assignment = selectors.get_role_assignment_for_admin(user, pk)
+    services.revoke_role(actor=user, assignment=assignment)
+    messages.success(request, _("Role removed."))
+    return redirect("accounts:roles")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        messages.success(self.request, _("Your password has been changed."))
+        return super().form_valid(form)

@@ -1,0 +1,69 @@
+"""The `marwah` command: demo, serve, worker, and every manage.py command."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _django(*args: str) -> None:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["marwah", *args])
+
+
+def _serve(bind: str, workers: int) -> int:
+    cmd = [sys.executable, "-m", "gunicorn", "marwah.wsgi:application", "--bind", bind,
+           "--workers", str(workers), "--access-logfile", "-",
+           "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(L)ss']  # path only: no query strings in logs
+    return subprocess.call(cmd)
+
+
+def demo() -> int:
+    os.environ["MARWAH_DEMO"] = "1"
+    os.environ.setdefault("DEBUG", "0")
+    import django
+
+    django.setup()
+    _django("migrate", "--no-input", "-v", "0")
+    _django("createcachetable")
+    _django("collectstatic", "--no-input", "-v", "0")
+    _django("seed_demo")
+    worker = subprocess.Popen([sys.executable, "-m", "marwah.cli", "worker"])  # noqa: S603
+    try:
+        print("\nMarwah demo: http://127.0.0.1:8000  (Ctrl+C to stop)\n", flush=True)
+        return _serve("127.0.0.1:8000", 2)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=10)
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marwah.settings")
+    sys.path.insert(0, str(Path.cwd()))
+    args = sys.argv[1:]
+    command = args[0] if args else "help"
+    if command == "demo":
+        sys.exit(demo())
+    if command == "serve":
+        bind = args[1] if len(args) > 1 else os.environ.get("MARWAH_BIND", "127.0.0.1:8000")
+        sys.exit(_serve(bind, int(os.environ.get("WEB_CONCURRENCY", "2"))))
+    if command == "worker":
+        import django
+
+        django.setup()
+        from django.conf import settings
+
+        if settings.TASK_BACKEND == "rq":
+            _django("rqworker", "default")
+        else:
+            _django("db_worker", *args[1:])
+        return
+    _django(*args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""Navigation and home-page panels, contributed by each app.
+
+Each app may have a `nav.py` with `items(request) -> list[NavItem]` and
+`panels(request) -> list[Panel]`; this module gathers them in a fixed order so
+apps stay independent of each other and of the base template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+from django.http import HttpRequest
+
+APP_ORDER = ["pledges", "reporting", "cases", "monitoring", "people", "orgs", "worktime", "accounts", "audit"]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 50
+
+
+def _modules() -> list[Any]:
+    mods = []
+    for app in APP_ORDER:
+        try:
+            mods.append(import_module(f"marwah.{app}.nav"))
+        except ModuleNotFoundError as exc:
+            if exc.name not in (f"marwah.{app}.nav", f"marwah.{app}"):
+                raise
+    return mods
+
+
+def nav_items(request: HttpRequest) -> list[NavItem]:
+    out: list[NavItem] = []
+    for mod in _modules():
+        if hasattr(mod, "items"):
+            out.extend(mod.items(request))
+    return out
+
+
+def home_panels(request: HttpRequest) -> list[Panel]:
+    out: list[Panel] = []
+    for mod in _modules():
+        if hasattr(mod, "panels"):
+            out.extend(mod.panels(request))
+    return sorted(out, key=lambda p: p.order)

@@ -1,0 +1,1 @@
+"""Pledges and integrity pacts: selectors."""

@@ -1,0 +1,1 @@
+"""Confidential reporting: services."""

@@ -1,0 +1,20 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+urlpatterns = [
+    path("", include("marwah.core.urls")),
+    path("akun/", include("marwah.accounts.urls")),
+    path("unit/", include("marwah.orgs.urls")),
+    path("pegawai/", include("marwah.people.urls")),
+    path("audit/", include("marwah.audit.urls")),
+    path("hari-kerja/", include("marwah.worktime.urls")),
+    path("ikrar/", include("marwah.pledges.urls")),
+    path("lapor/", include("marwah.reporting.urls")),
+    path("kasus/", include("marwah.cases.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+]
+
+handler404 = "marwah.core.views.page_not_found"
+handler403 = "marwah.core.views.permission_denied"
+handler500 = "marwah.core.views.server_error"

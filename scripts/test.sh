@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Every test, on SQLite and, when PostgreSQL answers on 127.0.0.1, again on PostgreSQL.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+export MARWAH_DATA_DIR="${MARWAH_DATA_DIR:-$(mktemp -d)}"
+$BIN/marwah compilemessages -v 0 --ignore=.venv >/dev/null || exit 1
+$BIN/ruff check . || exit 1
+
+status=0
+echo "== Tests on SQLite"
+DATABASE_URL="sqlite:///$MARWAH_DATA_DIR/test.sqlite3" $BIN/pytest "$@" || status=1
+
+PG_URL="${MARWAH_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/test}"
+if command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
+  echo "== Tests on PostgreSQL"
+  DATABASE_URL="$PG_URL" MARWAH_TEST_DB_NAME="${MARWAH_TEST_DB_NAME:-test_marwah}" $BIN/pytest --create-db "$@" || status=1
+else
+  echo "== PostgreSQL is not answering on 127.0.0.1:5432: PostgreSQL run skipped"
+fi
+exit $status
