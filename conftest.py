@@ -6,6 +6,9 @@ role) to prove refusals, not only the happy path.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -109,3 +112,77 @@ def verified_client(user: User) -> Client:
 @pytest.fixture
 def as_user():
     return verified_client
+
+
+# --- Browser tests (Playwright driving Debian's chromium) -------------------------------------------
+
+SCREENSHOTS = Path(os.environ.get("MARWAH_SCREENSHOTS", Path(__file__).parent / "test-artifacts" / "screenshots"))
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 860}
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (make test installs it)")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
+    # test itself (fixtures, assertions) are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    browser = pw.chromium.launch(
+        executable_path=CHROMIUM,
+        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+              "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+    )
+    yield browser
+    browser.close()
+    pw.stop()
+
+
+@pytest.fixture
+def new_page(chromium, live_server):
+    """new_page(phone=False, lang="id") -> a Playwright page whose base URL is the live server."""
+    contexts = []
+
+    def make(*, phone: bool = False, lang: str = "id"):
+        context = chromium.new_context(
+            base_url=live_server.url, viewport=PHONE if phone else DESKTOP, locale=lang,
+            extra_http_headers={"Accept-Language": lang}, accept_downloads=True,
+        )
+        context.set_default_timeout(15000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def totp_code(user: User) -> str:
+    from django_otp.oath import TOTP
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return str(totp.token()).zfill(device.digits)
+
+
+def browser_login(page, user: User, password: str = "rahasia-uji-123") -> None:
+    """Log in through the real form, passing the second factor when the role requires it."""
+    page.goto("/akun/masuk/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    if "/akun/2fa/" in page.url:
+        TOTPDevice.objects.get_or_create(user=user, name="browser", defaults={"confirmed": True})
+        page.fill("#id_token", totp_code(user))
+        page.click("button[type=submit]")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("audit/", include("marwah.audit.urls")),
     path("hari-kerja/", include("marwah.worktime.urls")),
     path("ikrar/", include("marwah.pledges.urls")),
+    path("verifikasi/", include("marwah.pledges.verify_urls")),
     path("lapor/", include("marwah.reporting.urls")),
     path("kasus/", include("marwah.cases.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

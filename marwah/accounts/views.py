@@ -26,6 +26,7 @@ from django_ratelimit.decorators import ratelimit
 from marwah.accounts import selectors, services
 from marwah.accounts.forms import LoginForm, RoleAssignForm, TokenForm
 from marwah.accounts.models import Role, User
+from marwah.accounts.signals import password_changed, password_verified
 from marwah.core.checks import demo_mode_active
 
 
@@ -56,6 +57,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/locked_out.html", status=429)
         if user is not None:
             login(request, user)
+            password_verified.send(sender=User, request=request, user=user,
+                                   password=form.cleaned_data["password"])
             services.record_login(user=user, verified=False)
             next_url = _safe_next(request, reverse("core:home"))
             if selectors.requires_two_factor(user):
@@ -207,11 +210,21 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        password_changed.send(sender=User, request=self.request, user=form.user,
+                              password=form.cleaned_data["new_password1"], old_password=None)
+        return response
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        password_changed.send(sender=User, request=self.request, user=form.user,
+                              password=form.cleaned_data["new_password1"],
+                              old_password=form.cleaned_data["old_password"])
         messages.success(self.request, _("Your password has been changed."))
-        return super().form_valid(form)
+        return response
