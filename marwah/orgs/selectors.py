@@ -18,6 +18,7 @@ def children_with_counts(unit: Unit) -> QuerySet[Unit]:
     return (
         Unit.objects.filter(parent=unit)
         .annotate(child_count=Count("children", distinct=True))
+        .select_related("region")
         .order_by("code", "name")
     )
 

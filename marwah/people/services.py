@@ -1,1 +1,164 @@
-"""People: services."""
+"""Writes to the people registry: the checked import, applied in one transaction."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from marwah.accounts.models import User
+from marwah.audit import services as audit
+from marwah.orgs.models import Unit
+from marwah.people.importer import Row
+from marwah.people.models import Employee
+
+CHUNK = 5000
+FIELDS = ["name", "position", "employment_type", "email", "phone", "unit_id", "unit_path", "institution_id",
+          "birth_date", "gender", "is_active"]
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def units_by_code(root: Unit, codes: set[str]) -> dict[str, tuple[int, str, int]]:
+    """code -> (id, path, institution id), only for units in root's subtree."""
+    found: dict[str, tuple[int, str, int]] = {}
+    for chunk in _chunks(sorted(codes)):
+        for pk, code, path, inst in Unit.objects.filter(
+            institution_id=root.institution_id, code__in=chunk, path__startswith=root.path
+        ).values_list("id", "code", "path", "institution_id"):
+            found[code] = (pk, path, inst)
+    return found
+
+
+def existing_refs(refs: set[str]) -> set[str]:
+    found: set[str] = set()
+    items = sorted(refs)
+    for chunk in _chunks(items):
+        found.update(Employee.objects.filter(nip__in=chunk).values_list("nip", flat=True))
+        found.update(n for n in Employee.objects.filter(employee_number__in=chunk)
+                     .values_list("employee_number", flat=True) if n)
+    return found
+
+
+def import_employees(*, actor: User | None, root: Unit, rows: list[Row]) -> ImportSummary:
+    """Create or update every row (keyed by NIP, else by employee number); never duplicates."""
+    summary = ImportSummary()
+    units = units_by_code(root, {r.unit_code for r in rows})
+    with transaction.atomic():
+        by_nip: dict[str, Employee] = {}
+        by_number: dict[str, Employee] = {}
+        nips = [r.nip for r in rows if r.nip]
+        numbers = [r.employee_number for r in rows if not r.nip and r.employee_number]
+        for chunk in _chunks(nips):
+            for e in Employee.objects.filter(nip__in=chunk).only("id", "nip", *[f for f in FIELDS if f != "unit_id"],
+                                                                 "unit_id"):
+                by_nip[e.nip or ""] = e
+        for chunk in _chunks(numbers):
+            for e in Employee.objects.filter(institution_id=root.institution_id, employee_number__in=chunk):
+                by_number[e.employee_number or ""] = e
+        to_create: list[Employee] = []
+        to_update: list[Employee] = []
+        for row in rows:
+            unit_id, path, inst = units[row.unit_code]
+            values = {
+                "name": row.name, "position": row.position, "employment_type": row.employment_type,
+                "email": row.email, "phone": row.phone, "unit_id": unit_id, "unit_path": path,
+                "institution_id": inst, "birth_date": date.fromisoformat(row.birth_date) if row.birth_date else None,
+                "gender": row.gender, "is_active": True,
+            }
+            current = by_nip.get(row.nip) if row.nip else by_number.get(row.employee_number or "")
+            if current is None:
+                to_create.append(Employee(nip=row.nip, employee_number=row.employee_number, **values))
+                continue
+            if row.nip and row.employee_number and current.employee_number != row.employee_number:
+                values["employee_number"] = row.employee_number
+            changed = False
+            for name, value in values.items():
+                if getattr(current, name) != value:
+                    setattr(current, name, value)
+                    changed = True
+            if changed:
+                to_update.append(current)
+            else:
+                summary.unchanged += 1
+        Employee.objects.bulk_create(to_create, batch_size=2000)
+        Employee.objects.bulk_update(to_update, FIELDS + ["employee_number"], batch_size=2000)
+        summary.created, summary.updated = len(to_create), len(to_update)
+        _link_superiors(rows)
+        audit.record(actor=actor, action="people.import", target=root, unit=root,
+                     detail={"created": summary.created, "updated": summary.updated, "unchanged": summary.unchanged})
+    return summary
+
+
+def _link_superiors(rows: list[Row]) -> None:
+    wanted = [r for r in rows if r.superior]
+    if not wanted:
+        return
+    refs = {r.superior for r in wanted if r.superior}
+    ids: dict[str, int] = {}
+    for chunk in _chunks(sorted(refs)):
+        ids.update((nip, pk) for pk, nip in Employee.objects.filter(nip__in=chunk).values_list("id", "nip"))
+        ids.update((number, pk) for pk, number in Employee.objects.filter(employee_number__in=chunk)
+                   .values_list("id", "employee_number"))
+    people: dict[str, int] = {}
+    keys = [r.nip for r in wanted if r.nip]
+    for chunk in _chunks(keys):
+        people.update(Employee.objects.filter(nip__in=chunk).values_list("nip", "id"))
+    numbers = [r.employee_number for r in wanted if not r.nip and r.employee_number]
+    for chunk in _chunks(numbers):
+        people.update(Employee.objects.filter(employee_number__in=chunk).values_list("employee_number", "id"))
+    updates = []
+    for row in wanted:
+        own = people.get(row.nip or row.employee_number or "")
+        boss = ids.get(row.superior or "")
+        if own and boss and own != boss:
+            updates.append(Employee(id=own, superior_id=boss))
+    Employee.objects.bulk_update(updates, ["superior_id"], batch_size=2000)
+
+
+# --- Pending imports: the checked rows wait in a private file between preview and confirm. -----------
+
+def _pending_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def save_pending(rows: list[Row]) -> str:
+    token = secrets.token_urlsafe(18)
+    fd = os.open(_pending_dir() / f"{token}.json", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump([r.__dict__ for r in rows], handle)
+    return token
+
+
+def load_pending(token: str) -> list[Row] | None:
+    if not token or not token.replace("-", "").replace("_", "").isalnum():
+        return None
+    path = _pending_dir() / f"{token}.json"
+    if not path.exists():
+        return None
+    return [Row(**item) for item in json.loads(path.read_text())]
+
+
+def drop_pending(token: str) -> None:
+    path = _pending_dir() / f"{token}.json"
+    path.unlink(missing_ok=True)

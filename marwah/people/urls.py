@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from marwah.people import views
 
 app_name = "people"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.employee_list, name="list"),
+    path("<int:pk>/", views.employee_detail, name="detail"),
+    path("impor/", views.import_upload, name="import"),
+    path("impor/terapkan/", views.import_apply, name="import_apply"),
+]
