@@ -1,0 +1,28 @@
+"""Background work for pledges: thin wrappers that load the object and call the service."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from marwah.pledges import services
+from marwah.pledges.models import Campaign, Signature
+
+
+@task()
+def launch_campaign_task(campaign_id: int) -> int:
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    return services.launch_campaign(campaign=campaign) if campaign else 0
+
+
+@task()
+def remind_task(campaign_id: int) -> int:
+    campaign = Campaign.objects.select_related("version").filter(pk=campaign_id).first()
+    return services.remind_pending(campaign=campaign) if campaign else 0
+
+
+@task()
+def render_pdf_task(signature_id: int) -> None:
+    signature = (Signature.objects.select_related("campaign__institution", "version", "employee", "unit", "ceremony")
+                 .filter(pk=signature_id).first())
+    if signature is not None and signature.is_signed:
+        services.ensure_pdf(signature=signature)
