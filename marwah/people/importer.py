@@ -112,9 +112,15 @@ def _map_headers(header: list[Any]) -> dict[str, int]:
     return mapping
 
 
+LOST_DIGITS = "LOSTDIGITS"
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    # An 18-digit NIP typed into a Number cell is stored as a double: its last digits are gone.
+    if isinstance(value, float) and abs(value) >= 2**53:
+        return LOST_DIGITS
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
@@ -164,7 +170,7 @@ def check_file(upload: IO[bytes], filename: str, *, resolve_units: Callable[[set
     result = CheckResult()
     rows = read_rows(upload, filename)
     try:
-        _, header = next(rows)
+        _line, header = next(rows)
     except StopIteration:
         raise ImportFileError(_("The file is empty.")) from None
     mapping = _map_headers(header)
@@ -191,7 +197,10 @@ def check_file(upload: IO[bytes], filename: str, *, resolve_units: Callable[[set
                             % {"value": get(cells, "employment_type")})
         nip = normalize_nip(get(cells, "nip")) or None
         birth = gender = None
-        if nip:
+        if nip == LOST_DIGITS:
+            problems.append(_("the NIP was stored as a number, so the spreadsheet dropped its last digits; "
+                              "format the NIP column as Text and type the NIP again"))
+        elif nip:
             try:
                 parsed = parse_nip(nip)
                 birth, gender = parsed.birth_date.isoformat(), parsed.gender
