@@ -1,1 +1,310 @@
-"""Confidential reporting: services."""
+"""Writes for the reporting channel: submission, conversation, identity gate, matching, purge.
+
+Every function runs in one transaction and writes its audit row inside it. Audit
+details hold only codes and counts, never what anyone wrote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from marwah.audit.services import record
+from marwah.orgs.models import Institution, Unit
+from marwah.people.models import Employee
+from marwah.reporting import crypto, vault
+from marwah.reporting.evidence import CleanFile, evidence_dir, random_name, write_private
+from marwah.reporting.models import Evidence, IdentityRequest, MatchToken, Message, Report
+from marwah.reporting.selectors import content_aad, decrypt_identity
+from marwah.reporting.signals import repeat_match, report_submitted
+from marwah.rules import violations
+
+
+@dataclass
+class Submission:
+    category: str
+    kind: str
+    institution: Institution
+    unit: Unit | None
+    narrative: str
+    when_text: str = ""
+    where_text: str = ""
+    accused: list[Employee] = field(default_factory=list)
+    accused_text: str = ""
+    involved: list[Employee] = field(default_factory=list)
+    witnesses_text: str = ""
+    files: list[CleanFile] = field(default_factory=list)
+    is_anonymous: bool = True
+    reporter_name: str = ""
+    reporter_contact: str = ""
+    reporter_user: object | None = None  # a logged-in employee reporting under their own identity
+    # Who is reporting, for telling independent reporters apart (user id, contact, or a random
+    # per-session value for anonymous reporters). Only its keyed HMAC is stored.
+    reporter_source: str = ""
+
+
+def _person(e: Employee) -> dict:
+    return {"id": e.pk, "name": e.name, "position": e.position, "unit": e.unit.name if e.unit_id else ""}
+
+
+def _store_evidence(*, report: Report, key: bytes, clean: CleanFile, message: Message | None,
+                    from_reporter: bool) -> Evidence:
+    stored = random_name()
+    write_private(evidence_dir() / stored, crypto.encrypt_blob(key, clean.data, aad=content_aad(report, f"file:{stored}")))
+    return Evidence.objects.create(
+        report=report, message=message, stored_name=stored, content_type=clean.content_type, size=clean.size,
+        name=crypto.encrypt_text(key, clean.name, aad=content_aad(report, f"evidence-name:{stored}")),
+        from_reporter=from_reporter,
+    )
+
+
+def read_evidence(*, report: Report, key: bytes, evidence: Evidence) -> bytes:
+    blob = (evidence_dir() / evidence.stored_name).read_bytes()
+    return crypto.decrypt_blob(key, blob, aad=content_aad(report, f"file:{evidence.stored_name}"))
+
+
+# --- Repeat-perpetrator matching ----------------------------------------------------------------------
+
+_TITLES = re.compile(
+    r"\b(dr|drs|dra|ir|h|hj|prof|s|m|st|se|sh|sp|spd|sip|skom|sos|ssos|ak|mm|mh|msi|mpd|mt|amd|bapak|pak|ibu|bu|"
+    r"sdr|sdri|saudara|saudari)\b")
+
+
+def normalise_name(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[^a-z ]+", " ", text.replace(".", " "))
+    text = _TITLES.sub(" ", text)
+    return " ".join(text.split())
+
+
+def match_identifiers(sub: Submission) -> set[str]:
+    ids: set[str] = set()
+    for emp in sub.accused:
+        ids.add(f"emp:{emp.pk}")
+        if emp.nip:
+            ids.add(f"nip:{emp.nip}")
+        if normalise_name(emp.name):
+            ids.add(f"name:{emp.unit_id}:{normalise_name(emp.name)}")
+    for nip in re.findall(r"(?<!\d)\d{18}(?!\d)", sub.accused_text):
+        ids.add(f"nip:{nip}")
+    for line in re.split(r"[\n,;]+", sub.accused_text):
+        name = normalise_name(re.sub(r"\d+", " ", line.split("(")[0]))
+        if name and sub.unit is not None and len(name) >= 3:
+            ids.add(f"name:{sub.unit.pk}:{name}")
+    return ids
+
+
+def reporter_fingerprint(source: str) -> str:
+    key = hashlib.sha256(b"marwah-reporter-v1" + settings.MARWAH_MATCH_SECRET.encode()).digest()
+    return hmac.new(key, source.encode(), hashlib.sha256).hexdigest()
+
+
+def _escrow_and_match(*, report: Report, sub: Submission) -> list[Report]:
+    if report.category != violations.SEXUAL_VIOLENCE:
+        return []
+    tokens = {crypto.match_token(i) for i in match_identifiers(sub)}
+    if not tokens:
+        return []
+    fp = reporter_fingerprint(sub.reporter_source or f"report:{report.public_id}")
+    MatchToken.objects.bulk_create([MatchToken(report=report, token=t, reporter_fp=fp) for t in tokens])
+    matched = set(MatchToken.objects.filter(token__in=tokens, report__purged_at__isnull=True)
+                  .exclude(reporter_fp=fp).values_list("token", flat=True))
+    if not matched:
+        return []
+    report_ids = set(MatchToken.objects.filter(token__in=matched, report__purged_at__isnull=True)
+                     .values_list("report_id", flat=True))
+    return list(Report.objects.filter(pk__in=report_ids).order_by("submitted_at"))
+
+
+# --- Submission -------------------------------------------------------------------------------------------
+
+def _new_receipt() -> tuple[str, crypto.ReceiptSecrets]:
+    while True:
+        receipt = crypto.new_receipt()
+        derived = crypto.receipt_secrets(receipt)
+        if not Report.objects.filter(receipt_lookup=derived.lookup).exists():
+            return receipt, derived
+
+
+def submit_report(*, submission: Submission) -> tuple[Report, str]:
+    """Store an encrypted report; returns it and the 16-digit receipt (shown once, never stored)."""
+    sub = submission
+    if violations.category_of(sub.kind) != sub.category:
+        raise ValueError("kind does not belong to category")
+    receipt, derived = _new_receipt()  # the slow part runs before the transaction opens
+    key = crypto.new_key()
+    identity_key = crypto.new_key()
+    with transaction.atomic():
+        report = Report(
+            category=sub.category, kind=sub.kind, institution=sub.institution, unit=sub.unit,
+            unit_path=sub.unit.path if sub.unit else "", is_anonymous=sub.is_anonymous,
+            evidence_count=len(sub.files), receipt_lookup=derived.lookup,
+            reporter_sealed_key=crypto.seal(derived.keypair.public, key),
+        )
+        content = {
+            "narrative": sub.narrative, "when": sub.when_text, "where": sub.where_text,
+            "accused_text": sub.accused_text, "witnesses": sub.witnesses_text,
+            "accused": [_person(e) for e in sub.accused], "involved": [_person(e) for e in sub.involved],
+        }
+        report.content = crypto.encrypt_text(key, json.dumps(content), aad=content_aad(report, "content"))
+        user = sub.reporter_user if not sub.is_anonymous else None
+        employee = getattr(user, "employee", None) if user is not None else None
+        identity = {"anonymous": sub.is_anonymous}
+        if not sub.is_anonymous:
+            identity.update({
+                "name": sub.reporter_name or (employee.name if employee else getattr(user, "display_name", "")),
+                "contact": sub.reporter_contact or (getattr(user, "email", "") or ""),
+                "user_id": getattr(user, "pk", None), "employee_id": getattr(employee, "pk", None),
+                "position": employee.position if employee else "",
+                "unit": employee.unit.name if employee else "",
+            })
+        report.identity = crypto.encrypt_text(identity_key, json.dumps(identity), aad=content_aad(report, "identity"))
+        # The identity key opens only with the report key AND the server secret.
+        report.identity_key = crypto.server_wrap(
+            crypto.encrypt_blob(key, identity_key, aad=content_aad(report, "identity-key-inner")),
+            aad=content_aad(report, "identity-key"))
+        report.save()
+        for clean in sub.files:
+            _store_evidence(report=report, key=key, clean=clean, message=None, from_reporter=True)
+        record(actor=user, action="reporting.report_submitted", target=report, unit=report.unit_id,
+               detail={"category": report.category, "kind": report.kind, "anonymous": report.is_anonymous,
+                       "evidence": len(sub.files)})
+        report_submitted.send(
+            sender=Report, report=report, report_key=key,
+            accused_employee_ids=[e.pk for e in sub.accused],
+            involved_employee_ids=[e.pk for e in sub.involved if e.pk not in {a.pk for a in sub.accused}],
+        )
+        matched = _escrow_and_match(report=report, sub=sub)
+        if len(matched) >= 2:
+            record(actor=None, action="reporting.repeat_match", target=report, unit=report.unit_id,
+                   detail={"reports": len(matched)})
+            repeat_match.send(sender=Report, reports=matched)
+    return report, receipt
+
+
+# --- Conversation ------------------------------------------------------------------------------------------
+
+def post_reporter_message(*, report: Report, report_key: bytes, text: str, files: list[CleanFile]) -> Message:
+    with transaction.atomic():
+        msg = Message.objects.create(
+            report=report, from_reporter=True,
+            body=crypto.encrypt_text(report_key, text, aad=content_aad(report, "message")))
+        for clean in files:
+            _store_evidence(report=report, key=report_key, clean=clean, message=msg, from_reporter=True)
+        report.last_reporter_activity_at = timezone.now()
+        report.evidence_count = Evidence.objects.filter(report=report).count()
+        report.save(update_fields=["last_reporter_activity_at", "evidence_count"])
+        record(actor=None, action="reporting.reporter_message", target=report, unit=report.unit_id,
+               detail={"files": len(files)})
+    return msg
+
+
+def post_staff_message(*, request: HttpRequest, report: Report, text: str) -> Message:
+    key = vault.report_key_for(request, report)
+    if key is None:
+        raise PermissionDenied("locked")
+    with transaction.atomic():
+        msg = Message.objects.create(
+            report=report, from_reporter=False, author=request.user,
+            body=crypto.encrypt_text(key, text, aad=content_aad(report, "message")))
+        record(actor=request.user, action="reporting.staff_message", target=report, unit=report.unit_id)
+    return msg
+
+
+def mark_read(*, report: Report, by_reporter: bool) -> int:
+    """Mark the other side's messages read (reporter reads staff messages and vice versa)."""
+    return Message.objects.filter(report=report, from_reporter=not by_reporter, read_at__isnull=True).update(
+        read_at=timezone.now())
+
+
+# --- Identity gate (two people) ---------------------------------------------------------------------------
+
+def request_identity(*, request: HttpRequest, report: Report, reason: str) -> IdentityRequest:
+    key = vault.report_key_for(request, report)
+    if key is None:
+        raise PermissionDenied("locked")
+    with transaction.atomic():
+        req = IdentityRequest.objects.create(
+            report=report, requester=request.user,
+            reason=crypto.encrypt_text(key, reason, aad=content_aad(report, "identity-reason")))
+        record(actor=request.user, action="reporting.identity_requested", target=report, unit=report.unit_id,
+               detail={"request": req.pk})
+    return req
+
+
+def decide_identity_request(*, request: HttpRequest, identity_request: IdentityRequest, approve: bool) -> None:
+    req = identity_request
+    if req.requester_id == request.user.pk:
+        raise PermissionDenied("a second person must decide")
+    if req.status != IdentityRequest.Status.PENDING:
+        raise PermissionDenied("already decided")
+    with transaction.atomic():
+        req.status = IdentityRequest.Status.APPROVED if approve else IdentityRequest.Status.REFUSED
+        req.decided_by = request.user
+        req.decided_at = timezone.now()
+        req.save(update_fields=["status", "decided_by", "decided_at"])
+        record(actor=request.user, action=f"reporting.identity_{req.status}", target=req.report,
+               unit=req.report.unit_id, detail={"request": req.pk, "requester": req.requester_id})
+
+
+def reveal_identity(*, request: HttpRequest, identity_request: IdentityRequest) -> dict:
+    req = identity_request
+    if req.requester_id != request.user.pk or req.status != IdentityRequest.Status.APPROVED:
+        raise PermissionDenied("not approved")
+    key = vault.report_key_for(request, req.report)
+    if key is None:
+        raise PermissionDenied("locked")
+    identity = decrypt_identity(req.report, key)
+    record(actor=request.user, action="reporting.identity_viewed", target=req.report, unit=req.report.unit_id,
+           detail={"request": req.pk})
+    return identity
+
+
+def identity_reason(*, request: HttpRequest, identity_request: IdentityRequest) -> str:
+    key = vault.report_key_for(request, identity_request.report)
+    if key is None:
+        return ""
+    try:
+        return crypto.decrypt_text(key, identity_request.reason,
+                                   aad=content_aad(identity_request.report, "identity-reason"))
+    except crypto.DecryptionError:
+        return ""
+
+
+# --- Retention --------------------------------------------------------------------------------------------
+
+def purge_report_content(*, report: Report) -> None:
+    """Delete content, evidence files, messages, sealed keys and match tokens; keep statistics."""
+    stored = list(Evidence.objects.filter(report=report).values_list("stored_name", flat=True))
+    with transaction.atomic():
+        Evidence.objects.filter(report=report).delete()
+        Message.objects.filter(report=report).delete()
+        IdentityRequest.objects.filter(report=report).delete()
+        MatchToken.objects.filter(report=report).delete()
+        report.accesses.all().delete()
+        report.content = report.identity = report.identity_key = ""
+        report.receipt_lookup = None
+        report.reporter_sealed_key = None
+        report.purged_at = timezone.now()
+        report.save(update_fields=["content", "identity", "identity_key", "receipt_lookup",
+                                   "reporter_sealed_key", "purged_at"])
+        record(actor=None, action="reporting.report_purged", target=report, unit=report.unit_id,
+               detail={"files": len(stored)})
+
+        def _delete_files() -> None:
+            for name in stored:
+                with contextlib.suppress(OSError):
+                    (evidence_dir() / name).unlink()
+
+        transaction.on_commit(_delete_files)

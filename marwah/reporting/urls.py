@@ -3,4 +3,20 @@ from django.urls import path
 from marwah.reporting import views
 
 app_name = "reporting"
-urlpatterns = [path("", views.start, name="start")]
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("kirim/<slug:category>/", views.report_form, name="form"),
+    path("terkirim/", views.receipt, name="receipt"),
+    path("pilih/kantor/", views.unit_search, name="unit_search"),
+    path("pilih/orang/", views.people_search, name="people_search"),
+    path("pilih/pembaca/", views.readers, name="readers"),
+    path("kembali/", views.return_start, name="return"),
+    path("kembali/laporan/", views.my_report, name="my_report"),
+    path("kembali/keluar/", views.return_logout, name="return_logout"),
+    path("staf/buka-kunci/", views.unlock, name="unlock"),
+    path("staf/<str:public_id>/isi/", views.staff_content, name="staff_content"),
+    path("staf/<str:public_id>/percakapan/", views.staff_conversation, name="staff_conversation"),
+    path("staf/<str:public_id>/bukti/<int:evidence_id>/", views.staff_evidence, name="staff_evidence"),
+    path("staf/<str:public_id>/identitas/", views.identity_request, name="identity_request"),
+    path("staf/<str:public_id>/identitas/<int:pk>/putuskan/", views.identity_decide, name="identity_decide"),
+]

@@ -1,10 +1,414 @@
-"""Confidential reporting: public views."""
+"""Views of the reporting channel: the public side (no account) and staff partials.
+
+Nothing sensitive travels in a URL: the receipt is POSTed and then kept in the
+session wrapped with the server secret; staff URLs carry only the random public_id.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
+from django_ratelimit.decorators import ratelimit
+
+from marwah.reporting import crypto, drafts, selectors, services, vault
+from marwah.reporting.evidence import MAX_FILES, clean_upload
+from marwah.reporting.forms import (
+    ACCOUNT,
+    ANONYMOUS,
+    IdentityRequestForm,
+    ReceiptForm,
+    ReporterMessageForm,
+    ReportForm,
+    StaffMessageForm,
+    UnlockForm,
+)
+from marwah.rules import violations
+
+# Days the team takes to check a new report: the verification defaults of regulations.md §6
+# (BKN neutrality task force: 7 days; Bawaslu: 7 working days). The cases app holds the real deadlines.
+VERIFY_WORKING_DAYS = 7
 
 
+def _rate(name: str, default: str):
+    return lambda group, request: getattr(settings, name, default)
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Public: landing and form -------------------------------------------------------------------------
+
+@require_GET
 def start(request: HttpRequest) -> HttpResponse:
-    return render(request, "reporting/start.html")
+    categories = [
+        {"category": c, "readers": selectors.readers_description(c.code, None),
+         "kinds": violations.kinds_for(c.code)}
+        for c in violations.CATEGORIES.values()
+    ]
+    return render(request, "reporting/start.html", {"categories": categories, "verify_days": VERIFY_WORKING_DAYS})
+
+
+def _category_or_404(category: str) -> violations.Category:
+    found = violations.CATEGORIES.get(category)
+    if found is None:
+        raise Http404
+    return found
+
+
+def _int_list(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.isdigit()][:10]
+
+
+def _form_context(request: HttpRequest, form: ReportForm, category: violations.Category, *,
+                  file_errors: list[str], institutions) -> dict:
+    data = form.data if form.is_bound else {}
+    inst_id = int(data["institution"]) if str(data.get("institution", "")).isdigit() else None
+    unit = selectors.get_unit(int(data["unit"]), inst_id) if str(data.get("unit", "")).isdigit() else None
+    accused = selectors.picked_people(_int_list(data.getlist("accused")) if data else [], inst_id)
+    involved = selectors.picked_people(_int_list(data.getlist("involved")) if data else [], inst_id)
+    suggestions = []
+    if category.code == violations.NEUTRALITY and data.get("narrative"):
+        suggestions = [violations.KINDS[code] for code, _words in violations.suggest_kinds(data["narrative"])[:3]]
+    return {
+        "form": form, "category": category, "kinds": violations.kinds_for(category.code),
+        "staged": drafts.staged(request), "file_errors": file_errors, "max_files": MAX_FILES,
+        "unit": unit, "accused": accused, "involved": involved, "provinces": selectors.provinces(),
+        "readers": selectors.readers_description(category.code, unit), "verify_days": VERIFY_WORKING_DAYS,
+        "suggestions": suggestions, "institutions": institutions,
+    }
+
+
+def _reporter_source(request: HttpRequest, form: ReportForm) -> str:
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    contact = "".join(form.cleaned_data.get("reporter_contact", "").lower().split())
+    if form.cleaned_data.get("identity_mode") != ANONYMOUS and contact:
+        return f"contact:{contact}"
+    token = request.session.get("mw_anon") or secrets.token_hex(16)
+    request.session["mw_anon"] = token
+    return f"anon:{token}"
+
+
+@never_cache
+@ratelimit(key="ip", rate=_rate("MARWAH_REPORT_RATE", "60/h"), method="POST", block=True)
+@require_http_methods(["GET", "POST"])
+def report_form(request: HttpRequest, category: str) -> HttpResponse:
+    cat = _category_or_404(category)
+    institutions = selectors.institutions()
+    kwargs = {"category": cat.code, "institutions": institutions, "logged_in": request.user.is_authenticated}
+    if request.method == "GET":
+        initial = {}
+        if len(institutions) == 1:
+            initial["institution"] = institutions[0].pk
+        form = ReportForm(initial=initial, **kwargs)
+        return render(request, "reporting/form.html", _form_context(request, form, cat, file_errors=[],
+                                                                    institutions=institutions))
+    form = ReportForm(request.POST, **kwargs)
+    file_errors: list[str] = []
+    remove = request.POST.get("remove_file")
+    if remove:
+        drafts.remove(request, remove)
+    for upload in request.FILES.getlist("files"):
+        try:
+            clean = clean_upload(upload)
+        except ValidationError as exc:
+            file_errors.append(exc.messages[0])
+            continue
+        if not drafts.stage(request, clean):
+            file_errors.append(_("At most %(n)d files can be attached.") % {"n": MAX_FILES})
+    valid = form.is_valid() and not remove and not file_errors
+    if valid:
+        unit = selectors.get_unit(form.cleaned_data["unit"], form.cleaned_data["institution"])
+        if unit is None:
+            form.add_error(None, _("Please choose the office where it happened."))
+            valid = False
+    if not valid:
+        status = 200 if remove and not form.errors else 400
+        return render(request, "reporting/form.html",
+                      _form_context(request, form, cat, file_errors=file_errors, institutions=institutions),
+                      status=status)
+    mode = form.cleaned_data["identity_mode"]
+    account = request.user if (mode == ACCOUNT and request.user.is_authenticated) else None
+    files = [f for f in (drafts.load(request, s.token) for s in drafts.staged(request)) if f is not None]
+    submission = services.Submission(
+        category=cat.code, kind=form.cleaned_data["kind"], institution=unit.institution, unit=unit,
+        narrative=form.cleaned_data["narrative"], when_text=form.cleaned_data["when_text"],
+        where_text=form.cleaned_data["where_text"],
+        accused=selectors.picked_people(_int_list(request.POST.getlist("accused")), unit.institution_id),
+        accused_text=form.cleaned_data["accused_text"],
+        involved=selectors.picked_people(_int_list(request.POST.getlist("involved")), unit.institution_id),
+        witnesses_text=form.cleaned_data["witnesses_text"], files=files,
+        is_anonymous=mode == ANONYMOUS, reporter_name=form.cleaned_data["reporter_name"] if mode != ANONYMOUS else "",
+        reporter_contact=form.cleaned_data["reporter_contact"] if mode != ANONYMOUS else "",
+        reporter_user=account, reporter_source=_reporter_source(request, form),
+    )
+    report, receipt = services.submit_report(submission=submission)
+    drafts.clear(request)
+    request.session["mw_receipt"] = crypto.server_wrap(receipt.encode(), aad="receipt-once")
+    return redirect("reporting:receipt")
+
+
+@never_cache
+@require_GET
+def receipt(request: HttpRequest) -> HttpResponse:
+    wrapped = request.session.pop("mw_receipt", None)
+    if not wrapped:
+        return redirect("reporting:return")
+    try:
+        number = crypto.server_unwrap(wrapped, aad="receipt-once").decode()
+    except crypto.DecryptionError:
+        return redirect("reporting:return")
+    groups = [number[i:i + 4] for i in range(0, len(number), 4)]
+    return _no_store(render(request, "reporting/receipt.html", {"groups": groups}))
+
+
+# --- Public: pickers (htmx partials) --------------------------------------------------------------------
+
+@ratelimit(key="ip", rate=_rate("MARWAH_PICKER_RATE", "120/m"), block=True)
+@require_GET
+def unit_search(request: HttpRequest) -> HttpResponse:
+    inst = request.GET.get("institution", "")
+    units = selectors.search_units(institution_id=int(inst) if inst.isdigit() else None,
+                                   province_code=request.GET.get("province", "")[:13],
+                                   query=request.GET.get("q", "")[:80])
+    return render(request, "reporting/_unit_results.html", {"units": units, "searched": bool(inst.isdigit())})
+
+
+@ratelimit(key="ip", rate=_rate("MARWAH_PEOPLE_RATE", "30/m"), block=True)
+@require_GET
+def people_search(request: HttpRequest) -> HttpResponse:
+    inst = request.GET.get("institution", "")
+    unit_id = request.GET.get("unit", "")
+    inst_id = int(inst) if inst.isdigit() else None
+    unit = selectors.get_unit(int(unit_id), inst_id) if unit_id.isdigit() else None
+    target = request.GET.get("field") if request.GET.get("field") in ("accused", "involved") else "accused"
+    query = request.GET.get("q", "")[:80]
+    people = selectors.search_people(query=query, institution_id=inst_id, unit=unit)
+    return render(request, "reporting/_people_results.html",
+                  {"people": people, "field": target, "short": len(query.strip()) < 3})
+
+
+@require_GET
+def readers(request: HttpRequest) -> HttpResponse:
+    category = request.GET.get("category", "")
+    _category_or_404(category)
+    unit_id = request.GET.get("unit", "")
+    unit = selectors.get_unit(int(unit_id)) if unit_id.isdigit() else None
+    return render(request, "reporting/_readers.html",
+                  {"readers": selectors.readers_description(category, unit), "verify_days": VERIFY_WORKING_DAYS})
+
+
+# --- Public: returning with the receipt -------------------------------------------------------------------
+
+def _receipt_limited(request: HttpRequest) -> bool:
+    per_ip = is_ratelimited(request, group="receipt-ip", key="ip", method="POST", increment=True,
+                            rate=getattr(settings, "MARWAH_RECEIPT_RATE", "10/m"))
+    per_ip_hour = is_ratelimited(request, group="receipt-ip-hour", key="ip", method="POST", increment=True,
+                                 rate=getattr(settings, "MARWAH_RECEIPT_RATE_HOUR", "60/h"))
+    overall = is_ratelimited(request, group="receipt-all", key=lambda g, r: "all", method="POST", increment=True,
+                             rate=getattr(settings, "MARWAH_RECEIPT_RATE_GLOBAL", "2000/h"))
+    return per_ip or per_ip_hour or overall
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def return_start(request: HttpRequest) -> HttpResponse:
+    form = ReceiptForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if _receipt_limited(request):
+            form.add_error(None, _("Too many attempts. For your safety, please wait a few minutes and try again."))
+            status = 429
+        elif form.is_valid():
+            found = selectors.find_by_receipt(form.cleaned_data["receipt"])
+            if found is not None:
+                selectors.remember_reporter(request, *found)
+                return redirect("reporting:my_report")
+            form.add_error("receipt", _("We could not find a report with this receipt. Check the 16 digits and try "
+                                        "again; if it was lost, you can send a new report."))
+            status = 400
+        else:
+            status = 400
+    return _no_store(render(request, "reporting/return.html", {"form": form}, status=status))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def my_report(request: HttpRequest) -> HttpResponse:
+    found = selectors.reporter_report(request)
+    if found is None:
+        messages.info(request, _("Please enter your receipt to see your report."))
+        return redirect("reporting:return")
+    report, key = found
+    form = ReporterMessageForm(request.POST or None)
+    file_errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        files = []
+        for upload in request.FILES.getlist("files")[:MAX_FILES]:
+            try:
+                files.append(clean_upload(upload))
+            except ValidationError as exc:
+                file_errors.append(exc.messages[0])
+        if form.is_valid() and (form.cleaned_data["text"].strip() or files):
+            services.post_reporter_message(report=report, report_key=key, text=form.cleaned_data["text"],
+                                           files=files)
+            if not file_errors:
+                messages.success(request, _("Your message has been sent to the team."))
+                return redirect("reporting:my_report")
+            messages.success(request, _("Your message was sent, but some files were not attached."))
+            form = ReporterMessageForm()
+        elif not file_errors:
+            form.add_error("text", _("Write a message or attach a file."))
+            status = 400
+        else:
+            status = 400
+    content = selectors.decrypt_content(report, key)
+    thread = selectors.conversation(report, key, for_staff=False)
+    services.mark_read(report=report, by_reporter=True)
+    context = {
+        "report": report, "content": content, "thread": thread, "form": form, "file_errors": file_errors,
+        "status": selectors.public_status(report),
+        "readers": selectors.readers_description(report.category, report.unit),
+        "verify_days": VERIFY_WORKING_DAYS,
+    }
+    return _no_store(render(request, "reporting/my_report.html", context, status=status))
+
+
+@require_POST
+def return_logout(request: HttpRequest) -> HttpResponse:
+    request.session.pop(selectors.SESSION_REPORTER, None)
+    messages.info(request, _("You have left your report. Keep your receipt safe to come back."))
+    return redirect("reporting:start")
+
+
+# --- Staff ----------------------------------------------------------------------------------------------------
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("core:home")
+
+
+@login_required
+@ratelimit(key="user", rate="10/m", method="POST", block=True)
+@require_http_methods(["GET", "POST"])
+def unlock(request: HttpRequest) -> HttpResponse:
+    form = UnlockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if vault.try_unlock(request=request, password=form.cleaned_data["password"]):
+            messages.success(request, _("Your keys are unlocked for this session."))
+            return redirect(_safe_next(request))
+        form.add_error("password", _("That password is not correct."))
+    return render(request, "reporting/unlock.html", {"form": form, "next": _safe_next(request)},
+                  status=400 if form.errors else 200)
+
+
+def _unlock_url(request: HttpRequest, next_url: str) -> str:
+    return f"{reverse('reporting:unlock')}?next={next_url}"
+
+
+@require_GET
+def staff_content(request: HttpRequest, public_id: str) -> HttpResponse:
+    report = selectors.get_report_for_staff(request.user, public_id)
+    content = selectors.open_report(request=request, report=report)
+    return render(request, "reporting/_staff_content.html", {
+        "report": report, "content": content,
+        "unlock_url": _unlock_url(request, request.headers.get("HX-Current-URL", "") or request.path),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def staff_conversation(request: HttpRequest, public_id: str) -> HttpResponse:
+    report = selectors.get_report_for_staff(request.user, public_id)
+    key = vault.report_key_for(request, report)
+    form = StaffMessageForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and key is not None:
+        if form.is_valid():
+            services.post_staff_message(request=request, report=report, text=form.cleaned_data["text"])
+            form = StaffMessageForm()
+        else:
+            status = 400
+    thread = []
+    if key is not None:
+        thread = selectors.conversation(report, key, for_staff=True)
+        services.mark_read(report=report, by_reporter=False)
+        selectors.audit_read(request.user, report, "reporting.conversation_read")
+    return render(request, "reporting/_staff_conversation.html", {
+        "report": report, "thread": thread, "form": form, "locked": key is None,
+        "unlock_url": _unlock_url(request, request.headers.get("HX-Current-URL", "") or request.path),
+    }, status=status)
+
+
+@require_GET
+def staff_evidence(request: HttpRequest, public_id: str, evidence_id: int) -> HttpResponse:
+    report = selectors.get_report_for_staff(request.user, public_id)
+    key = vault.report_key_for(request, report)
+    if key is None:
+        return redirect(_unlock_url(request, request.path))
+    evidence = selectors.get_evidence(report, evidence_id)
+    name = next((e.name for e in selectors.evidence_list(report, key) if e.id == evidence.pk), "bukti")
+    data = services.read_evidence(report=report, key=key, evidence=evidence)
+    selectors.audit_read(request.user, report, "reporting.evidence_downloaded", {"evidence": evidence.pk})
+    response = HttpResponse(data, content_type=evidence.content_type)
+    ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or "bukti"
+    response["Content-Disposition"] = f'attachment; filename="{ascii_name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return _no_store(response)
+
+
+@require_http_methods(["GET", "POST"])
+def identity_request(request: HttpRequest, public_id: str) -> HttpResponse:
+    report = selectors.get_report_for_staff(request.user, public_id)
+    key = vault.report_key_for(request, report)
+    if key is None:
+        return redirect(_unlock_url(request, request.path))
+    form = IdentityRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_identity(request=request, report=report, reason=form.cleaned_data["reason"])
+        messages.success(request, _("Your request has been recorded. Another team member must approve it."))
+        return redirect("reporting:identity_request", public_id=report.public_id)
+    requests = selectors.identity_requests(report)
+    rows = []
+    identity = None
+    for req in requests:
+        rows.append({"req": req, "reason": services.identity_reason(request=request, identity_request=req),
+                     "mine": req.requester_id == request.user.pk})
+        if identity is None and req.requester_id == request.user.pk and req.status == req.Status.APPROVED:
+            identity = services.reveal_identity(request=request, identity_request=req)
+    selectors.audit_read(request.user, report, "reporting.identity_page_read")
+    return _no_store(render(request, "reporting/identity.html", {
+        "report": report, "form": form, "rows": rows, "identity": identity,
+        "has_pending_mine": any(r["mine"] and r["req"].status == "pending" for r in rows),
+    }, status=400 if form.errors else 200))
+
+
+@require_POST
+def identity_decide(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
+    report = selectors.get_report_for_staff(request.user, public_id)
+    req = selectors.get_identity_request(report, pk)
+    try:
+        services.decide_identity_request(request=request, identity_request=req,
+                                         approve=request.POST.get("decision") == "approve")
+    except PermissionDenied:
+        messages.error(request, _("You cannot decide on your own request, or it was already decided."))
+        return redirect("reporting:identity_request", public_id=report.public_id)
+    messages.success(request, _("Your decision has been recorded."))
+    return redirect("reporting:identity_request", public_id=report.public_id)
