@@ -6,3 +6,8 @@ class CasesConfig(AppConfig):
     name = "marwah.cases"
     label = "cases"
     verbose_name = _("Case handling")
+
+    def ready(self) -> None:
+        from marwah.cases import receivers
+
+        receivers.connect()

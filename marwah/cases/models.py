@@ -1,1 +1,220 @@
-from django.db import models  # noqa: F401
+"""Cases: the handling side of a report.
+
+A case is created when a report is submitted (`receivers.route_new_report`). Who may see it is
+materialised in `CaseMember` (the routed team, the escalation leader, people a chair adds); who
+must never see it is kept in `CaseBlock` as keyed tokens (HMAC with a secret outside the
+database), so a database dump does not tell who was reported or named as involved.
+Report content lives encrypted in `reporting`; nothing here holds the narrative.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from marwah.rules.deadlines import STAGES
+from marwah.rules.protection import ITEMS as PROTECTION_ITEMS
+from marwah.rules.protection import REFERRAL_KINDS
+from marwah.rules.violations import category_choices
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Not followed up")
+    EXAMINATION = "examination", _("Examination")
+    DECISION = "decision", _("Decided")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = (Status.RECEIVED, Status.VERIFIED, Status.EXAMINATION, Status.DECISION, Status.FOLLOW_UP)
+
+
+class TeamKind(models.TextChoices):
+    SATGAS = "satgas", _("Satgas PKS")
+    NEUTRALITY = "neutrality", _("Internal neutrality team")
+    ETHICS = "ethics", _("Ethics handlers")
+    SUPERIOR = "superior", _("Direct superior and HR")
+
+
+class Case(models.Model):
+    report = models.OneToOneField("reporting.Report", on_delete=models.PROTECT, related_name="case")
+    # Copied from the report so the inbox and statistics need no join.
+    public_id = models.CharField(max_length=64, unique=True, editable=False)
+    category = models.CharField(_("category"), max_length=32, choices=category_choices())
+    kind = models.CharField(_("kind"), max_length=48)
+    institution = models.ForeignKey("orgs.Institution", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    handling_unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="handled_cases")
+    team_kind = models.CharField(_("team"), max_length=16, choices=TeamKind.choices)
+    # Set when every team member at the first choice was conflicted and the case went one level up.
+    escalated_for_conflict = models.BooleanField(default=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="assigned_cases", verbose_name=_("handler"))
+    # The clock of the current stage (working days from DeadlinePolicy).
+    stage = models.CharField(max_length=16, blank=True, choices=list(STAGES.items()))
+    stage_started = models.DateField(null=True, blank=True)
+    stage_due = models.DateField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    repeat_flag = models.BooleanField(_("same person named by another reporter"), default=False)
+    # The accused's employment type (no identity) drives sanction suggestions.
+    accused_employment_type = models.CharField(max_length=16, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    purged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("case")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "stage_due"], name="case_status_due"),
+            models.Index(fields=["expires_at"], name="case_expires", condition=models.Q(purged_at__isnull=True)),
+            models.Index(fields=["category", "status"], name="case_category_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class CaseMember(models.Model):
+    class Reason(models.TextChoices):
+        TEAM = "team", _("Team member")
+        LEADER = "leader", _("Leader (escalation)")
+        SUPERIOR = "superior", _("Direct superior")
+        HR = "hr", _("HR")
+        ADDED = "added", _("Added by the team chair")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_memberships")
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    is_chair = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="case_member_unique")]
+        indexes = [models.Index(fields=["user", "is_active", "case"], name="case_member_user")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.user_id}"
+
+
+class CaseBlock(models.Model):
+    """Someone who must never see or hear of the case, as a keyed token of their user id."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="blocks")
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "token"], name="case_block_unique")]
+        indexes = [models.Index(fields=["token"], name="case_block_token")]
+
+    def __str__(self) -> str:
+        return f"block {self.case_id}"
+
+
+class CaseEvent(models.Model):
+    """A step in the case's timeline. `reporter_visible` events appear on the reporter's status page."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    kind = models.CharField(max_length=32)
+    status = models.CharField(max_length=16, blank=True, choices=Status.choices)
+    note = models.TextField(blank=True)
+    reporter_visible = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+
+class DeadlinePolicy(models.Model):
+    """An administrator's override of a default deadline (rules.deadlines) for one category and stage."""
+
+    category = models.CharField(_("category"), max_length=32, choices=category_choices())
+    stage = models.CharField(_("stage"), max_length=16, choices=list(STAGES.items()))
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+    note = models.CharField(_("reason or legal basis"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("deadline policy")
+        constraints = [models.UniqueConstraint(fields=["category", "stage"], name="deadline_policy_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.category}/{self.stage}: {self.working_days}"
+
+
+class ProtectionMeasure(models.Model):
+    """A victim right (UU TPKS Pasal 66–70) provided in this case: what, by whom, when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="protection")
+    item = models.CharField(_("right"), max_length=32, choices=[(k, v.label) for k, v in PROTECTION_ITEMS.items()])
+    provider = models.CharField(_("provided by"), max_length=150)
+    provided_on = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["provided_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.item}"
+
+
+class Referral(models.Model):
+    class State(models.TextChoices):
+        OFFERED = "offered", _("Offered")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined by the victim")
+        COMPLETED = "completed", _("Completed")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    kind = models.CharField(_("referred to"), max_length=16, choices=list(REFERRAL_KINDS.items()))
+    organisation = models.CharField(_("organisation"), max_length=150, blank=True)
+    referred_on = models.DateField(_("date"))
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OFFERED)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["referred_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        PROVEN = "proven", _("Proven")
+        NOT_PROVEN = "not_proven", _("Not proven")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="decision")
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    sanctions = models.JSONField(default=list)  # sanction codes from rules.sanctions
+    summary_for_reporter = models.TextField(_("summary for the reporter"), blank=True)
+    letter_number = models.CharField(_("letter number"), max_length=80)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.outcome}"

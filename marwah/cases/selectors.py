@@ -1,1 +1,207 @@
-"""Case handling: selectors."""
+"""Reads of cases, each checking who may see what.
+
+One source of truth for access: a user sees a case only as an active `CaseMember`, and
+never when a `CaseBlock` token matches them (reported or involved people). Everyone
+else — the accused, an outsider, a conflicted handler, a plain employee — gets a 404,
+and listings and search are built on the same query so they cannot leak a case either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marwah.accounts.models import Role, RoleAssignment, User
+from marwah.audit.services import record
+from marwah.cases.models import OPEN_STATUSES, Case, CaseEvent, Status
+from marwah.cases.routing import employee_token, superior_chain_ids, user_token
+from marwah.people.models import Employee
+from marwah.rules import deadlines as deadline_rules
+from marwah.rules.violations import KINDS
+from marwah.worktime.services import working_days_between
+
+TEAM_ROLES = {"satgas": Role.SATGAS_PKS, "neutrality": Role.NEUTRALITY_TEAM, "ethics": Role.ETHICS,
+              "superior": Role.UNIT_LEADER}
+
+
+def visible_cases(user: User) -> QuerySet[Case]:
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    return (Case.objects.filter(members__user=user, members__is_active=True, purged_at__isnull=True)
+            .exclude(blocks__token=user_token(user.pk)))
+
+
+def has_cases(user: User) -> bool:
+    return visible_cases(user).exists()
+
+
+def get_case_for_user(user: User, public_id: str, *, audit: bool = True) -> Case:
+    """The case, if `user` may handle it; Http404 otherwise. Every successful read is audited."""
+    case = (visible_cases(user).filter(public_id=public_id)
+            .select_related("report", "handling_unit", "unit", "institution", "assignee").first())
+    if case is None:
+        raise Http404
+    if audit:
+        record(actor=user, action="case.read", target=case, unit=case.handling_unit_id)
+    return case
+
+
+@dataclass
+class InboxRow:
+    case: Case
+    days_left: int | None
+
+    @property
+    def badge(self) -> str:
+        if self.days_left is None:
+            return ""
+        if self.days_left < 0:
+            return "bad"
+        return "warn" if self.days_left <= deadline_rules.REMINDER_WORKING_DAYS else "ok"
+
+    @property
+    def late(self) -> int:
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+    @property
+    def kind_label(self) -> Any:
+        kind = KINDS.get(self.case.kind)
+        return kind.label if kind else self.case.kind
+
+
+def inbox(user: User, *, q: str = "", status: str = "", category: str = "", overdue: bool = False,
+          limit: int = 200) -> list[InboxRow]:
+    qs = visible_cases(user).select_related("handling_unit", "unit", "assignee")
+    if status == "open":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category=category)
+    today = timezone.localdate()
+    if overdue:
+        qs = qs.filter(stage_due__lt=today, status__in=OPEN_STATUSES)
+    q = q.strip()
+    if q:
+        kinds = [code for code, k in KINDS.items() if q.lower() in str(k.label).lower()]
+        qs = qs.filter(Q(public_id__istartswith=q) | Q(unit__name__icontains=q) | Q(kind__in=kinds))
+    rows = list(qs.order_by("stage_due", "-created_at")[:limit])
+    return [InboxRow(c, working_days_between(today, c.stage_due) if c.stage_due and c.is_open else None)
+            for c in rows]
+
+
+def days_left(case: Case, today: date | None = None) -> int | None:
+    if not case.stage_due or not case.is_open:
+        return None
+    return working_days_between(today or timezone.localdate(), case.stage_due)
+
+
+def eligible_handlers(case: Case) -> list[User]:
+    """Members, plus holders of the team's role at the handling unit — never blocked or conflicted people."""
+    blocked = set(case.blocks.values_list("token", flat=True))
+    members = {m.user for m in case.members.filter(is_active=True).select_related("user")}
+    role = TEAM_ROLES.get(case.team_kind)
+    holders = {ra.user for ra in RoleAssignment.objects.filter(role=role, unit=case.handling_unit,
+                                                               user__is_active=True).select_related("user")}
+    return sorted((u for u in members | holders if not is_conflicted(u, blocked)), key=lambda u: u.display_name)
+
+
+def is_conflicted(user: User, blocked_tokens: set[str]) -> bool:
+    """Blocked, or a (transitive) subordinate of a reported employee (checked through keyed tokens)."""
+    if user_token(user.pk) in blocked_tokens:
+        return True
+    employee_id = Employee.objects.filter(user=user).values_list("pk", flat=True).first()
+    if employee_id is None:
+        return False
+    chain = [employee_id, *superior_chain_ids(employee_id)]
+    return any(employee_token(eid) in blocked_tokens for eid in chain)
+
+
+def members(case: Case) -> list[Any]:
+    return list(case.members.filter(is_active=True).select_related("user").order_by("reason", "user__username"))
+
+
+def protection_records(case: Case) -> list[Any]:
+    return list(case.protection.select_related("recorded_by"))
+
+
+def referrals(case: Case) -> list[Any]:
+    return list(case.referrals.select_related("recorded_by"))
+
+
+def timeline(case: Case) -> list[CaseEvent]:
+    return list(case.events.select_related("actor").order_by("at", "id"))
+
+
+@dataclass
+class PublicStatus:
+    status: str
+    status_label: Any
+    steps: list[tuple[Any, Any]] = field(default_factory=list)
+    rejection_reason: str = ""
+    decision_summary: str = ""
+    next_step_text: Any = ""
+    team_label: Any = ""
+
+
+NEXT_STEP = {
+    Status.RECEIVED: _("The team will check your report. You can come back with your receipt to see "
+                       "questions from the team."),
+    Status.VERIFIED: _("The team will examine the report. They may ask you questions here."),
+    Status.EXAMINATION: _("The team is examining the report and will decide."),
+    Status.DECISION: _("A decision was made; it will now be carried out."),
+    Status.FOLLOW_UP: _("The decision is being carried out."),
+    Status.CLOSED: _("The case is closed. Thank you for reporting."),
+    Status.REJECTED: _("The report was not followed up. You can read the reason above."),
+}
+
+
+def public_status(report: Any) -> PublicStatus | None:
+    """What the reporter may see: status, dated steps, a rejection reason, a decision summary."""
+    case = Case.objects.filter(report=report).select_related("decision").first() if report else None
+    if case is None:
+        return None
+    events = case.events.filter(reporter_visible=True).order_by("at", "id")
+    steps = [(Status(e.status).label if e.status else e.kind, e.at) for e in events]
+    decision = getattr(case, "decision", None)
+    team = {"satgas": _("Satgas PKS"), "neutrality": _("Internal neutrality team"),
+            "ethics": _("Ethics handlers"), "superior": _("Direct superior and HR")}.get(case.team_kind, "")
+    return PublicStatus(
+        status=case.status, status_label=Status(case.status).label, steps=steps,
+        rejection_reason=case.rejection_reason if case.status == Status.REJECTED else "",
+        decision_summary=decision.summary_for_reporter if decision else "",
+        next_step_text=NEXT_STEP.get(case.status, ""),
+        team_label=f"{team}, {case.handling_unit.name}" if team else case.handling_unit.name,
+    )
+
+
+@dataclass
+class DeadlineRow:
+    category: Any
+    stage: Any
+    default_days: int
+    days: int
+    overridden: bool
+    citation: Any
+    confirmed: bool
+    note: str = ""
+
+
+def deadline_table() -> list[DeadlineRow]:
+    from marwah.cases.models import DeadlinePolicy
+    from marwah.rules.violations import CATEGORIES
+
+    overrides = {(p.category, p.stage): p for p in DeadlinePolicy.objects.all()}
+    rows = []
+    for (category, stage), default in deadline_rules.DEFAULTS.items():
+        policy = overrides.get((category, stage))
+        rows.append(DeadlineRow(CATEGORIES[category].label, deadline_rules.STAGES[stage], default.working_days,
+                                policy.working_days if policy else default.working_days, policy is not None,
+                                default.citation, default.confirmed, policy.note if policy else ""))
+    return rows

@@ -1,1 +1,371 @@
-"""Case handling: services."""
+"""Case handling: every write, each in one transaction with its audit row.
+
+Audit `detail` carries codes only (status, category, counts), never report content or names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marwah.accounts.models import User
+from marwah.audit.services import record
+from marwah.cases import routing
+from marwah.cases.models import (
+    Case,
+    CaseBlock,
+    CaseEvent,
+    CaseMember,
+    DeadlinePolicy,
+    Decision,
+    ProtectionMeasure,
+    Referral,
+    Status,
+)
+from marwah.core.tasks import enqueue_on_commit
+from marwah.rules import deadlines as deadline_rules
+from marwah.rules.sanctions import SANCTIONS
+from marwah.worktime.services import add_working_days, working_days_between
+
+# Allowed moves; DECISION is reached only through `decide`.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.RECEIVED: (Status.VERIFIED, Status.REJECTED),
+    Status.VERIFIED: (Status.EXAMINATION, Status.REJECTED),
+    Status.EXAMINATION: (),
+    Status.DECISION: (Status.FOLLOW_UP,),
+    Status.FOLLOW_UP: (Status.CLOSED,),
+    Status.REJECTED: (),
+    Status.CLOSED: (),
+}
+
+# Reporter-facing wording of each step (the reporter sees these, never handler notes).
+REPORTER_NOTES = {
+    Status.VERIFIED: _("Your report was checked and will be followed up."),
+    Status.EXAMINATION: _("The team is examining the report."),
+    Status.FOLLOW_UP: _("The decision is being carried out."),
+    Status.CLOSED: _("The case is closed."),
+}
+
+
+def _vault() -> Any:
+    from marwah.reporting import vault
+
+    return vault
+
+
+def _notify(case: Case, user_ids: Iterable[int], reason: str) -> None:
+    from marwah.cases.tasks import send_case_email_task
+
+    ids = sorted(set(user_ids))
+    if ids:
+        enqueue_on_commit(send_case_email_task, case.pk, ids, reason)
+
+
+def retention_days() -> int:
+    return int(getattr(settings, "MARWAH_CASE_RETENTION_DAYS", deadline_rules.RETENTION_DAYS_DEFAULT))
+
+
+def deadline_days(category: str, stage: str) -> int | None:
+    policy = DeadlinePolicy.objects.filter(category=category, stage=stage).first()
+    if policy:
+        return policy.working_days
+    default = deadline_rules.default_for(category, stage)
+    return default.working_days if default else None
+
+
+def _start_stage(case: Case, today: date | None = None) -> None:
+    today = today or timezone.localdate()
+    stage = deadline_rules.STAGE_FOR_STATUS.get(case.status, "")
+    days = deadline_days(case.category, stage) if stage else None
+    case.stage = stage
+    case.stage_started = today if stage else None
+    case.stage_due = add_working_days(today, days) if days is not None else None
+    case.reminded_at = None
+    case.escalated_at = None
+
+
+def _event(case: Case, *, actor: User | None, kind: str, note: str = "", visible: bool = False) -> CaseEvent:
+    return CaseEvent.objects.create(case=case, actor=actor, kind=kind, status=case.status, note=note,
+                                    reporter_visible=visible)
+
+
+@transaction.atomic
+def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: list[int],
+              involved_employee_ids: list[int], actor: User | None = None) -> Case:
+    """Route a newly submitted report to its team, block conflicted people, seal the key."""
+    unit = report.unit
+    if unit is None:
+        from marwah.orgs.models import Unit
+
+        unit = Unit.objects.filter(institution_id=report.institution_id, parent=None).order_by("path").first()
+    result = routing.route(category=report.category, unit=unit, accused_ids=list(accused_employee_ids),
+                           involved_ids=list(involved_employee_ids))
+    case = Case(report=report, public_id=report.public_id, category=report.category, kind=report.kind,
+                institution_id=report.institution_id, unit=report.unit, handling_unit=result.handling_unit,
+                team_kind=result.team_kind, escalated_for_conflict=result.escalated_for_conflict,
+                accused_employment_type=result.accused_employment_type, status=Status.RECEIVED)
+    _start_stage(case)
+    case.save()
+    CaseMember.objects.bulk_create([CaseMember(case=case, user=u, reason=reason, is_chair=chair)
+                                    for u, reason, chair in result.members])
+    tokens = {routing.user_token(uid) for uid in result.blocked_user_ids}
+    tokens |= {routing.employee_token(eid) for eid in result.accused_employee_ids}
+    CaseBlock.objects.bulk_create([CaseBlock(case=case, token=t) for t in sorted(tokens)])
+    _event(case, actor=None, kind="received", visible=True)
+    record(actor=actor, action="case.opened", target=case, unit=case.handling_unit,
+           detail={"category": case.category, "team": case.team_kind, "members": len(result.members),
+                   "escalated_for_conflict": case.escalated_for_conflict})
+    if report_key:
+        _vault().seal_report_key(report=report, report_key=report_key, users=result.recipients)
+    _notify(case, [u.pk for u in result.recipients], "new")
+    return case
+
+
+def _require_member(case: Case, actor: User) -> CaseMember:
+    member = case.members.filter(user=actor, is_active=True).first()
+    if member is None:
+        raise ValidationError(_("You do not handle this case."))
+    return member
+
+
+def can_manage(case: Case, user: User) -> bool:
+    """The team chair, the leader and the direct superior (in superior cases) may assign and reassign."""
+    return case.members.filter(user=user, is_active=True, reason__in=["leader", "superior"]).exists() or \
+        case.members.filter(user=user, is_active=True, is_chair=True).exists()
+
+
+@transaction.atomic
+def change_status(*, case: Case, actor: User, to: str, reason: str = "") -> Case:
+    _require_member(case, actor)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if to not in TRANSITIONS.get(case.status, ()):
+        raise ValidationError(_("This step is not possible from the current status."))
+    if to == Status.REJECTED and not reason.strip():
+        raise ValidationError(_("Write the reason the reporter will see."))
+    old = case.status
+    case.status = to
+    if to == Status.REJECTED:
+        case.rejection_reason = reason.strip()
+    if to in (Status.REJECTED, Status.CLOSED):
+        case.closed_at = timezone.now()
+        case.expires_at = case.closed_at + timedelta(days=retention_days())
+    _start_stage(case)
+    case.save()
+    note = case.rejection_reason if to == Status.REJECTED else str(REPORTER_NOTES.get(to, ""))
+    _event(case, actor=actor, kind="status", note=note, visible=True)
+    record(actor=actor, action="case.status", target=case, unit=case.handling_unit_id,
+           detail={"from": old, "to": to})
+    return case
+
+
+@transaction.atomic
+def assign(*, case: Case, actor: User, assignee: User, request: HttpRequest | None = None) -> Case:
+    """Make `assignee` the case handler. A newcomer to the case gets access (the key is re-sealed)."""
+    if not can_manage(case, actor):
+        raise ValidationError(_("Only the team chair or the leader can assign this case."))
+    from marwah.cases.selectors import eligible_handlers
+
+    if assignee not in eligible_handlers(case):
+        raise ValidationError(_("This person cannot handle the case."))
+    member, created = CaseMember.objects.get_or_create(case=case, user=assignee,
+                                                       defaults={"reason": CaseMember.Reason.ADDED})
+    if not member.is_active:
+        member.is_active = True
+        member.save(update_fields=["is_active"])
+        created = True
+    previous = case.assignee_id
+    case.assignee = assignee
+    case.save(update_fields=["assignee", "updated_at"])
+    _event(case, actor=actor, kind="assigned")
+    record(actor=actor, action="case.assigned", target=case, unit=case.handling_unit_id,
+           detail={"assignee_id": assignee.pk, "previous_id": previous, "new_member": created})
+    if created and request is not None:
+        _vault().share_access(request=request, report=case.report, users=[assignee])
+    if assignee.pk != actor.pk:
+        _notify(case, [assignee.pk], "assigned")
+    return case
+
+
+@transaction.atomic
+def remove_member(*, case: Case, actor: User, user: User) -> None:
+    """A handler who leaves the team loses access to the case (the chair reassigns it)."""
+    if not can_manage(case, actor):
+        raise ValidationError(_("Only the team chair or the leader can change the team."))
+    CaseMember.objects.filter(case=case, user=user).update(is_active=False)
+    if case.assignee_id == user.pk:
+        case.assignee = None
+        case.save(update_fields=["assignee", "updated_at"])
+    record(actor=actor, action="case.member_removed", target=case, unit=case.handling_unit_id,
+           detail={"user_id": user.pk})
+
+
+@transaction.atomic
+def share_with_team(*, case: Case, actor: User, request: HttpRequest) -> int:
+    """After the first handler unlocks the report, re-seal its key for members who lack it."""
+    users = [m.user for m in case.members.filter(is_active=True).select_related("user")]
+    vault = _vault()
+    missing = [u for u in users if not vault.user_can_decrypt(u, case.report)]
+    count = vault.share_access(request=request, report=case.report, users=missing) if missing else 0
+    if count:
+        record(actor=actor, action="case.access_shared", target=case, detail={"users": count})
+    return count
+
+
+@transaction.atomic
+def add_protection(*, case: Case, actor: User, item: str, provider: str, provided_on: date,
+                   note: str = "") -> ProtectionMeasure:
+    _require_member(case, actor)
+    measure = ProtectionMeasure(case=case, item=item, provider=provider, provided_on=provided_on, note=note,
+                                recorded_by=actor)
+    measure.full_clean()
+    measure.save()
+    _event(case, actor=actor, kind="protection")
+    record(actor=actor, action="case.protection", target=case, detail={"item": item})
+    return measure
+
+
+@transaction.atomic
+def add_referral(*, case: Case, actor: User, kind: str, organisation: str, referred_on: date,
+                 state: str = Referral.State.OFFERED, note: str = "") -> Referral:
+    _require_member(case, actor)
+    referral = Referral(case=case, kind=kind, organisation=organisation, referred_on=referred_on, state=state,
+                        note=note, recorded_by=actor)
+    referral.full_clean()
+    referral.save()
+    _event(case, actor=actor, kind="referral")
+    record(actor=actor, action="case.referral", target=case, detail={"kind": kind, "state": state})
+    return referral
+
+
+def _letter_number(case: Case, when: date) -> str:
+    seq = Decision.objects.filter(case__handling_unit=case.handling_unit, decided_at__year=when.year).count() + 1
+    return f"{seq:03d}/PKS-KEP/{case.handling_unit.code}/{when:%m}/{when:%Y}"
+
+
+@transaction.atomic
+def decide(*, case: Case, actor: User, outcome: str, sanctions: list[str], summary: str) -> Decision:
+    _require_member(case, actor)
+    case = Case.objects.select_for_update().select_related("handling_unit").get(pk=case.pk)
+    if case.status != Status.EXAMINATION:
+        raise ValidationError(_("A decision can be recorded only during examination."))
+    unknown = [s for s in sanctions if s not in SANCTIONS]
+    if unknown:
+        raise ValidationError(_("Choose sanctions from the catalog."))
+    if outcome == Decision.Outcome.PROVEN and not sanctions:
+        raise ValidationError(_("Choose at least one sanction or recommendation."))
+    if outcome == Decision.Outcome.NOT_PROVEN:
+        sanctions = ["rehabilitation"]
+    if not summary.strip():
+        raise ValidationError(_("Write a short summary for the reporter."))
+    today = timezone.localdate()
+    decision = Decision.objects.create(case=case, outcome=outcome, sanctions=sanctions,
+                                       summary_for_reporter=summary.strip(), decided_by=actor,
+                                       letter_number=_letter_number(case, today))
+    case.status = Status.DECISION
+    _start_stage(case)
+    case.save()
+    _event(case, actor=actor, kind="decision", note=summary.strip(), visible=True)
+    record(actor=actor, action="case.decided", target=case, unit=case.handling_unit_id,
+           detail={"outcome": outcome, "sanctions": sanctions})
+    return decision
+
+
+@transaction.atomic
+def set_deadline_policy(*, actor: User, category: str, stage: str, working_days: int | None,
+                        note: str = "") -> DeadlinePolicy | None:
+    """Override a default deadline; `None` goes back to the default."""
+    if working_days is None:
+        DeadlinePolicy.objects.filter(category=category, stage=stage).delete()
+        record(actor=actor, action="case.deadline_policy_reset", detail={"category": category, "stage": stage})
+        return None
+    policy, _created = DeadlinePolicy.objects.update_or_create(
+        category=category, stage=stage,
+        defaults={"working_days": working_days, "note": note, "updated_by": actor})
+    record(actor=actor, action="case.deadline_policy", target=policy,
+           detail={"category": category, "stage": stage, "working_days": working_days})
+    return policy
+
+
+def _managers(case: Case) -> list[int]:
+    return list(case.members.filter(is_active=True, reason__in=["leader", "superior"])
+                .values_list("user_id", flat=True)) + \
+        list(case.members.filter(is_active=True, is_chair=True).values_list("user_id", flat=True))
+
+
+def check_deadlines(today: date | None = None) -> dict[str, int]:
+    """Remind handlers before a deadline; escalate to the leader (and chair) when it is missed."""
+    today = today or timezone.localdate()
+    reminded = escalated = 0
+    open_cases = Case.objects.filter(status__in=[s.value for s in
+                                                 (Status.RECEIVED, Status.VERIFIED, Status.EXAMINATION,
+                                                  Status.DECISION, Status.FOLLOW_UP)],
+                                     stage_due__isnull=False, escalated_at__isnull=True)
+    for case in open_cases.iterator():
+        left = working_days_between(today, case.stage_due)
+        with transaction.atomic():
+            if today > case.stage_due:
+                case.escalated_at = timezone.now()
+                case.save(update_fields=["escalated_at"])
+                _event(case, actor=None, kind="overdue")
+                record(actor=None, action="case.overdue", target=case, unit=case.handling_unit_id,
+                       detail={"stage": case.stage, "due": case.stage_due.isoformat()})
+                _notify(case, _managers(case) + ([case.assignee_id] if case.assignee_id else []), "overdue")
+                escalated += 1
+            elif left <= deadline_rules.REMINDER_WORKING_DAYS and case.reminded_at is None:
+                case.reminded_at = timezone.now()
+                case.save(update_fields=["reminded_at"])
+                targets = [case.assignee_id] if case.assignee_id else list(
+                    case.members.filter(is_active=True).values_list("user_id", flat=True))
+                record(actor=None, action="case.reminder", target=case, detail={"stage": case.stage})
+                _notify(case, targets, "reminder")
+                reminded += 1
+    return {"reminded": reminded, "escalated": escalated}
+
+
+@transaction.atomic
+def flag_repeat(*, reports: list[Any]) -> int:
+    """A second, independent reporter named the same person: flag the cases and tell the chairs."""
+    cases = list(Case.objects.filter(report__in=reports))
+    for case in cases:
+        if not case.repeat_flag:
+            case.repeat_flag = True
+            case.save(update_fields=["repeat_flag", "updated_at"])
+            _event(case, actor=None, kind="repeat")
+        record(actor=None, action="case.repeat_match", target=case, detail={"matched": len(cases)})
+        chairs = list(case.members.filter(is_active=True, is_chair=True).values_list("user_id", flat=True))
+        _notify(case, chairs or _managers(case), "repeat")
+    return len(cases)
+
+
+def purge_expired(now: Any = None) -> int:
+    """Closed cases past their retention period lose their content; statistics stay."""
+    now = now or timezone.now()
+    ids = list(Case.objects.filter(expires_at__lte=now, purged_at__isnull=True).values_list("pk", flat=True))
+    for pk in ids:
+        purge_case(case=Case.objects.select_related("report").get(pk=pk))
+    return len(ids)
+
+
+@transaction.atomic
+def purge_case(*, case: Case) -> None:
+    from marwah.reporting import services as reporting_services
+
+    reporting_services.purge_report_content(report=case.report)
+    case.rejection_reason = ""
+    case.purged_at = timezone.now()
+    case.save(update_fields=["rejection_reason", "purged_at", "updated_at"])
+    CaseEvent.objects.filter(case=case).update(note="")
+    ProtectionMeasure.objects.filter(case=case).update(note="", provider="-")
+    Referral.objects.filter(case=case).update(note="", organisation="")
+    Decision.objects.filter(case=case).update(summary_for_reporter="")
+    CaseBlock.objects.filter(case=case).delete()
+    CaseMember.objects.filter(case=case).update(is_active=False)
+    record(actor=None, action="case.purged", target=case, detail={"category": case.category})

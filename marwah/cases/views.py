@@ -1,1 +1,261 @@
-"""Case handling: views."""
+"""Staff case handling: inbox, case page and its actions, decision letter, deadline settings.
+
+Every case is loaded through `selectors.get_case_for_user` (404 for anyone outside the
+handling team, the reported and involved people included; each read is audited).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from marwah.accounts.models import Role, User
+from marwah.accounts.selectors import has_role
+from marwah.audit.services import record
+from marwah.cases import selectors, services
+from marwah.cases.forms import (
+    AssignForm,
+    DeadlinePolicyForm,
+    DecisionForm,
+    InboxFilterForm,
+    ProtectionForm,
+    ReferralForm,
+    StatusForm,
+)
+from marwah.cases.models import Case, Status
+from marwah.rules.protection import GROUPS, ITEMS, REFERRAL_CITATION
+from marwah.rules.sanctions import suggest_sanctions
+from marwah.rules.violations import CATEGORIES, KINDS
+
+STATUS_ACTIONS = {
+    Status.RECEIVED: [(Status.VERIFIED, "verify")],
+    Status.VERIFIED: [(Status.EXAMINATION, "examine")],
+    Status.DECISION: [(Status.FOLLOW_UP, "follow_up")],
+    Status.FOLLOW_UP: [(Status.CLOSED, "close")],
+}
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    form = InboxFilterForm(request.GET or None)
+    filters: dict[str, Any] = {"status": "open"} if not request.GET else {}
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    rows = selectors.inbox(_user(request), **filters)
+    return render(request, "cases/inbox.html", {"form": form, "rows": rows})
+
+
+def _content(request: HttpRequest, case: Case) -> Any:
+    try:
+        from marwah.reporting.selectors import open_report
+    except ImportError:
+        return None
+    return open_report(request=request, report=case.report)
+
+
+def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str, Any]:
+    user = _user(request)
+    decision = getattr(case, "decision", None) if case.status in (Status.DECISION, Status.FOLLOW_UP,
+                                                                  Status.CLOSED) else None
+    suggestions = suggest_sanctions(case.kind, employment_type=case.accused_employment_type)
+    handlers = selectors.eligible_handlers(case)
+    protection = selectors.protection_records(case)
+    given = {m.item for m in protection}
+    checklist = [(label, cit, [(i, i.code in given) for i in ITEMS.values() if i.group == g])
+                 for g, (label, cit) in GROUPS.items()]
+    return {
+        "case": case,
+        "content": _content(request, case),
+        "unlock_url": f"{_reverse_or_empty('reporting:unlock')}?next={reverse('cases:detail', args=[case.public_id])}",
+        "kind": KINDS.get(case.kind),
+        "category": CATEGORIES.get(case.category),
+        "days_left": selectors.days_left(case),
+        "members": selectors.members(case),
+        "events": selectors.timeline(case),
+        "actions": STATUS_ACTIONS.get(case.status, []),
+        "can_reject": case.status in (Status.RECEIVED, Status.VERIFIED),
+        "can_decide": case.status == Status.EXAMINATION,
+        "can_manage": services.can_manage(case, user),
+        "decision": decision,
+        "decision_sanctions": _sanctions(decision),
+        "suggestions": suggestions,
+        "suggested_codes": {s.sanction.code for s in suggestions},
+        "protection": protection,
+        "checklist": checklist,
+        "referrals": selectors.referrals(case),
+        "referral_citation": REFERRAL_CITATION,
+        "status_form": forms.get("status_form") or StatusForm(initial={"to": Status.REJECTED}),
+        "assign_form": forms.get("assign_form") or AssignForm(handlers=handlers,
+                                                              initial={"assignee": case.assignee_id}),
+        "protection_form": forms.get("protection_form") or ProtectionForm(),
+        "referral_form": forms.get("referral_form") or ReferralForm(),
+        "decision_form": forms.get("decision_form") or DecisionForm(
+            initial={"sanctions": [s.sanction.code for s in suggestions[:1]]}),
+        "is_sexual_violence": case.category == "sexual_violence",
+        "conversation_url": _reverse_or_empty("reporting:staff_conversation", case.public_id),
+        "identity_url": _reverse_or_empty("reporting:identity_request", case.public_id),
+    }
+
+
+def _sanctions(decision: Any) -> list[Any]:
+    from marwah.rules.sanctions import SANCTIONS
+
+    return [SANCTIONS[c] for c in decision.sanctions if c in SANCTIONS] if decision else []
+
+
+def _reverse_or_empty(name: str, *args: Any) -> str:
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+def detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    case = selectors.get_case_for_user(_user(request), public_id)
+    return render(request, "cases/detail.html", _detail_context(request, case))
+
+
+def _back(case: Case, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("cases:detail", args=[case.public_id]) + (f"#{anchor}" if anchor else ""))
+
+
+def _invalid(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
+    messages.error(request, _("Please check the form below."))
+    return render(request, "cases/detail.html", _detail_context(request, case, **forms), status=400)
+
+
+@login_required
+@require_POST
+def change_status(request: HttpRequest, public_id: str) -> HttpResponse:
+    case = selectors.get_case_for_user(_user(request), public_id)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, case, status_form=form)
+    try:
+        services.change_status(case=case, actor=_user(request), to=form.cleaned_data["to"],
+                               reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        form.add_error("reason", exc)
+        return _invalid(request, case, status_form=form)
+    messages.success(request, _("Status updated. The reporter sees the new step."))
+    return _back(case)
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, public_id: str) -> HttpResponse:
+    case = selectors.get_case_for_user(_user(request), public_id)
+    handlers = selectors.eligible_handlers(case)
+    form = AssignForm(request.POST, handlers=handlers)
+    if not form.is_valid():
+        return _invalid(request, case, assign_form=form)
+    assignee = next(u for u in handlers if str(u.pk) == form.cleaned_data["assignee"])
+    try:
+        services.assign(case=case, actor=_user(request), assignee=assignee, request=request)
+    except ValidationError as exc:
+        form.add_error("assignee", exc)
+        return _invalid(request, case, assign_form=form)
+    messages.success(request, _("The case was assigned."))
+    return _back(case, "team")
+
+
+@login_required
+@require_POST
+def share(request: HttpRequest, public_id: str) -> HttpResponse:
+    case = selectors.get_case_for_user(_user(request), public_id)
+    count = services.share_with_team(case=case, actor=_user(request), request=request)
+    messages.success(request, _("Access shared with %(n)d team members.") % {"n": count})
+    return _back(case, "team")
+
+
+@login_required
+@require_POST
+def add_protection(request: HttpRequest, public_id: str) -> HttpResponse:
+    case = selectors.get_case_for_user(_user(request), public_id)
+    form = ProtectionForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, case, protection_form=form)
+    services.add_protection(case=case, actor=_user(request), **form.cleaned_data)
+    messages.success(request, _("Recorded."))
+    return _back(case, "protection")
+
+
+@login_required
+@require_POST
+def add_referral(request: HttpRequest, public_id: str) -> HttpResponse:
+    case = selectors.get_case_for_user(_user(request), public_id)
+    form = ReferralForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, case, referral_form=form)
+    services.add_referral(case=case, actor=_user(request), **form.cleaned_data)
+    messages.success(request, _("Referral recorded."))
+    return _back(case, "protection")
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, public_id: str) -> HttpResponse:
+    case = selectors.get_case_for_user(_user(request), public_id)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, case, decision_form=form)
+    try:
+        services.decide(case=case, actor=_user(request), outcome=form.cleaned_data["outcome"],
+                        sanctions=form.cleaned_data["sanctions"], summary=form.cleaned_data["summary"])
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _invalid(request, case, decision_form=form)
+    messages.success(request, _("The decision was recorded. The letter can be downloaded now."))
+    return _back(case, "decision")
+
+
+@login_required
+def letter(request: HttpRequest, public_id: str) -> HttpResponse:
+    user = _user(request)
+    case = selectors.get_case_for_user(user, public_id)
+    decision = getattr(case, "decision", None)
+    if decision is None:
+        raise PermissionDenied
+    from marwah.cases.pdf import decision_letter
+
+    with translation.override("id"):
+        pdf = decision_letter(case, decision)
+    record(actor=user, action="case.letter_downloaded", target=case, unit=case.handling_unit_id)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="keputusan-{case.public_id}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def deadline_settings(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not has_role(user, Role.ADMIN):
+        raise PermissionDenied
+    form = DeadlinePolicyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        services.set_deadline_policy(actor=user, category=d["category"], stage=d["stage"],
+                                     working_days=d["working_days"], note=d["note"])
+        messages.success(request, _("Deadline saved. It applies to stages that start from now on."))
+        return redirect("cases:deadlines")
+    return render(request, "cases/deadlines.html", {"form": form, "rows": selectors.deadline_table()},
+                  status=400 if form.errors else 200)

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marwah.cases.models import Decision, Referral, Status
+from marwah.rules import deadlines as deadline_rules
+from marwah.rules.protection import ITEMS, REFERRAL_KINDS
+from marwah.rules.sanctions import SANCTIONS, TRACKS
+from marwah.rules.violations import category_choices
+
+
+class InboxFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=80,
+                        help_text=_("Case number, unit or kind of violation."))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All")), ("open", _("Still open")), *Status.choices])
+    category = forms.ChoiceField(label=_("Category"), required=False, choices=[("", _("All")), *category_choices()])
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+
+
+class StatusForm(forms.Form):
+    to = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason the reporter will read"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Needed when the report is not followed up. Write plainly and kindly."))
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ChoiceField(label=_("Handler"))
+
+    def __init__(self, *args, handlers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [(str(u.pk), u.display_name) for u in handlers]
+
+
+class ProtectionForm(forms.Form):
+    item = forms.ChoiceField(label=_("Right provided"), choices=[(k, i.label) for k, i in ITEMS.items()])
+    provider = forms.CharField(label=_("Provided by"), max_length=150,
+                               help_text=_("For example: Satgas PKS, UPTD PPA Kabupaten Grobogan."))
+    provided_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+                                  initial=timezone.localdate)
+    note = forms.CharField(label=_("Note (no details of the incident)"), max_length=300, required=False)
+
+
+class ReferralForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Referred to"), choices=list(REFERRAL_KINDS.items()))
+    organisation = forms.CharField(label=_("Organisation"), max_length=150, required=False)
+    referred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+                                  initial=timezone.localdate)
+    state = forms.ChoiceField(label=_("State"), choices=Referral.State.choices)
+    note = forms.CharField(label=_("Note (no details of the incident)"), max_length=300, required=False)
+
+
+def _sanction_choices() -> list:
+    groups = []
+    for track, label in TRACKS.items():
+        items = [(s.code, f"{s.label} — {s.citation}") for s in SANCTIONS.values()
+                 if s.track == track and track != "rehabilitation"]
+        if items:
+            groups.append((label, items))
+    return groups
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Decision.Outcome.choices, widget=forms.RadioSelect)
+    sanctions = forms.MultipleChoiceField(
+        label=_("Sanctions or recommendations"), required=False, choices=_sanction_choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Suggestions from the catalog are marked above. When not proven, the reported person is "
+                    "rehabilitated instead."))
+    summary = forms.CharField(label=_("Summary for the reporter"), max_length=3000,
+                              widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=_("The reporter reads this. Do not name the reporter or witnesses."))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Decision.Outcome.PROVEN and not data.get("sanctions"):
+            self.add_error("sanctions", _("Choose at least one sanction or recommendation."))
+        return data
+
+
+class DeadlinePolicyForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=category_choices())
+    stage = forms.ChoiceField(label=_("Stage"), choices=list(deadline_rules.STAGES.items()))
+    working_days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=365, required=False,
+                                      help_text=_("Leave empty to go back to the default."))
+    note = forms.CharField(label=_("Reason or legal basis"), max_length=200, required=False)
