@@ -1,1 +1,231 @@
-"""Pledges and integrity pacts: selectors."""
+"""Pledges: reads, each checking who may see what (404 for anyone out of scope)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from marwah.accounts.models import Role, User
+from marwah.accounts.selectors import grants, has_role, path_q, role_paths
+from marwah.orgs.models import SEGMENT, Institution, Unit
+from marwah.people.models import Employee
+from marwah.pledges.models import Campaign, Ceremony, Document, DocumentVersion, Signature, Tally
+
+MANAGERS = (Role.ADMIN, Role.HR, Role.UNIT_LEADER)
+READERS = (*MANAGERS, Role.AUDITOR)
+EDITORS = (Role.ADMIN, Role.HR)
+SEG = SEGMENT + 1
+PLEDGE_SESSION_KEY = "pledges_employee_id"
+PLEDGE_SESSION_UNTIL = "pledges_until"
+
+
+# --- Who is signing --------------------------------------------------------------------------------
+
+def signer_employee(request: HttpRequest) -> Employee | None:
+    """The logged-in user's employee record, or the one a one-time code opened in this session."""
+    user = request.user
+    if user.is_authenticated:
+        return Employee.objects.filter(user=user, is_active=True).select_related("unit").first()
+    employee_id = request.session.get(PLEDGE_SESSION_KEY)
+    until = request.session.get(PLEDGE_SESSION_UNTIL, 0)
+    if employee_id and until > timezone.now().timestamp():
+        return Employee.objects.filter(pk=employee_id, is_active=True).select_related("unit").first()
+    return None
+
+
+def signatures_for_employee(employee: Employee) -> QuerySet[Signature]:
+    return (Signature.objects.filter(employee=employee)
+            .exclude(campaign__status=Campaign.Status.PREPARING)
+            .select_related("campaign", "campaign__version", "version")
+            .order_by("status", "-campaign__created_at"))
+
+
+def pending_for_employee(employee: Employee) -> list[Signature]:
+    return list(Signature.objects.filter(employee=employee, status=Signature.Status.PENDING,
+                                         campaign__status=Campaign.Status.ACTIVE)
+                .select_related("campaign", "campaign__version").order_by("campaign__deadline")[:10])
+
+
+def get_signature_for_signer(request: HttpRequest, pk: int) -> Signature:
+    employee = signer_employee(request)
+    signature = (Signature.objects.select_related("campaign__version__document", "campaign__institution", "employee",
+                                                  "unit", "version", "ceremony")
+                 .filter(pk=pk).first())
+    if employee is None or signature is None or signature.employee_id != employee.pk \
+            or signature.campaign.status == Campaign.Status.PREPARING:
+        raise Http404
+    return signature
+
+
+def get_signature_by_code(code: str) -> Signature:
+    signature = (Signature.objects.select_related("employee", "unit", "version", "campaign__institution", "ceremony")
+                 .filter(verify_code=code.upper()).exclude(status=Signature.Status.PENDING).first())
+    if signature is None:
+        raise Http404
+    return signature
+
+
+# --- Documents -------------------------------------------------------------------------------------
+
+def institutions_for_user(user: User, roles: tuple[str, ...] = MANAGERS) -> list[Institution]:
+    ids = {g.institution_id for g in grants(user) if g.role in roles}
+    return list(Institution.objects.filter(pk__in=ids).order_by("name"))
+
+
+def documents_for_user(user: User) -> QuerySet[Document]:
+    ids = [i.pk for i in institutions_for_user(user)]
+    return Document.objects.filter(institution_id__in=ids).select_related("institution").prefetch_related("versions")
+
+
+def _editor_of(user: User, institution_id: int) -> bool:
+    return any(g.role in EDITORS and g.institution_id == institution_id for g in grants(user))
+
+
+def can_edit_documents(user: User, institution_id: int | None = None) -> bool:
+    return any(g.role in EDITORS and (institution_id is None or g.institution_id == institution_id)
+               for g in grants(user))
+
+
+def get_document_for_user(user: User, pk: int, *, edit: bool = False) -> Document:
+    doc = Document.objects.select_related("institution").filter(pk=pk).first()
+    if doc is None or not any(g.role in MANAGERS and g.institution_id == doc.institution_id for g in grants(user)):
+        raise Http404
+    if edit and not _editor_of(user, doc.institution_id):
+        raise Http404
+    return doc
+
+
+def versions_for_user(user: User) -> QuerySet[DocumentVersion]:
+    """The newest version of each document the user may launch."""
+    ids = [i.pk for i in institutions_for_user(user)]
+    return (DocumentVersion.objects.filter(document__institution_id__in=ids)
+            .select_related("document", "document__institution").order_by("document__title", "-number"))
+
+
+def get_version_for_user(user: User, pk: int) -> DocumentVersion:
+    version = DocumentVersion.objects.select_related("document__institution").filter(pk=pk).first()
+    if version is None:
+        raise Http404
+    get_document_for_user(user, version.document_id)
+    return version
+
+
+# --- Campaigns -------------------------------------------------------------------------------------
+
+def _prefixes(path: str) -> list[str]:
+    return [path[:i] for i in range(SEG, len(path) + 1, SEG)]
+
+
+def campaigns_for_user(user: User, roles: tuple[str, ...] = READERS) -> QuerySet[Campaign]:
+    """Campaigns inside the user's scope, and wider campaigns that reach into it."""
+    paths = role_paths(user, roles)
+    above = sorted({p for path in paths for p in _prefixes(path)})
+    return (Campaign.objects.filter(path_q("unit_path", paths) | Q(unit_path__in=above))
+            .select_related("unit", "version", "institution"))
+
+
+def get_campaign_for_user(user: User, pk: int, roles: tuple[str, ...] = READERS) -> Campaign:
+    campaign = campaigns_for_user(user, roles).select_related("version__document").filter(pk=pk).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def coverage_unit(user: User, campaign: Campaign, unit_id: Any = None, roles: tuple[str, ...] = READERS) -> Unit:
+    """The unit to show: inside the campaign and inside the user's scope; defaults to the widest allowed."""
+    if unit_id:
+        try:
+            unit = Unit.objects.filter(pk=int(unit_id)).first()
+        except (TypeError, ValueError):
+            unit = None
+        if unit is None or not unit.path.startswith(campaign.unit_path) or not has_role(user, roles, unit):
+            raise Http404
+        return unit
+    if has_role(user, roles, campaign.unit):
+        return campaign.unit
+    paths = [p for p in role_paths(user, roles) if p.startswith(campaign.unit_path)]
+    unit = Unit.objects.filter(path__in=paths).order_by("path").first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def can_manage(user: User, unit: Unit) -> bool:
+    return has_role(user, MANAGERS, unit)
+
+
+@dataclass(frozen=True)
+class Counts:
+    in_scope: int
+    signed: int
+    late: int
+
+    @property
+    def pending(self) -> int:
+        return max(self.in_scope - self.signed - self.late, 0)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.signed + self.late) / self.in_scope) if self.in_scope else 0
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    unit: Unit
+    counts: Counts
+
+
+def coverage(campaign: Campaign, unit: Unit) -> tuple[Counts, list[ChildRow]]:
+    """Subtree totals of `unit` and of each child, read from the rollup tallies (a few dozen rows)."""
+    totals = Tally.objects.filter(campaign=campaign, unit=unit).aggregate(
+        a=Sum("in_scope"), s=Sum("signed"), late=Sum("late"))
+    counts = Counts(totals["a"] or 0, totals["s"] or 0, totals["late"] or 0)
+    rows = (Tally.objects.filter(campaign=campaign, parent_unit_id=unit.pk).values("unit_id")
+            .annotate(a=Sum("in_scope"), s=Sum("signed"), late=Sum("late")).order_by())
+    by_id = {r["unit_id"]: Counts(r["a"] or 0, r["s"] or 0, r["late"] or 0) for r in rows}
+    units = Unit.objects.filter(pk__in=by_id).order_by("name") if by_id else []
+    return counts, [ChildRow(u, by_id[u.pk]) for u in units]
+
+
+def not_signed(campaign: Campaign, unit: Unit) -> QuerySet[Signature]:
+    return (Signature.objects.filter(campaign=campaign, status=Signature.Status.PENDING,
+                                     unit_path__startswith=unit.path)
+            .select_related("employee", "unit").order_by("unit_path", "id"))
+
+
+def in_scope_list(campaign: Campaign, unit: Unit) -> QuerySet[Signature]:
+    return (Signature.objects.filter(campaign=campaign, unit_path__startswith=unit.path)
+            .select_related("employee", "unit").order_by("unit_path", "employee__name"))
+
+
+def unit_people_for_ceremony(campaign: Campaign, unit: Unit) -> list[Signature]:
+    return list(Signature.objects.filter(campaign=campaign, unit=unit)
+                .select_related("employee", "unit", "ceremony").order_by("employee__name")[:1000])
+
+
+def ceremonies(campaign: Campaign, unit: Unit) -> QuerySet[Ceremony]:
+    return Ceremony.objects.filter(campaign=campaign, unit__path__startswith=unit.path).select_related("unit", "led_by")
+
+
+def get_ceremony_for_user(user: User, pk: int) -> Ceremony:
+    ceremony = Ceremony.objects.select_related("campaign", "unit", "led_by", "campaign__version").filter(pk=pk).first()
+    if ceremony is None or not has_role(user, READERS, ceremony.unit):
+        raise Http404
+    return ceremony
+
+
+def ceremony_signatures(ceremony: Ceremony) -> QuerySet[Signature]:
+    return ceremony.signatures.select_related("employee").order_by("employee__name")
+
+
+def manageable_units(user: User) -> QuerySet[Unit]:
+    """Units a campaign may target: the user's management roots and their first two levels."""
+    paths = role_paths(user, MANAGERS)
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(path__startswith=path, depth__lte=path.count("/") + 1)
+    return Unit.objects.filter(q).select_related("institution").order_by("path")[:500]

@@ -1,1 +1,452 @@
-"""Pledges and integrity pacts: views."""
+"""Pledges and integrity pacts: views (function views; reads via selectors, writes via services)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Iterator
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from marwah.accounts.models import User
+from marwah.accounts.signals import password_verified
+from marwah.audit.services import record
+from marwah.core.tasks import enqueue_on_commit
+from marwah.pledges import selectors, services
+from marwah.pledges.forms import (
+    CampaignForm,
+    CeremonyForm,
+    CodeForm,
+    ConfirmSignForm,
+    DocumentForm,
+    UploadForm,
+    VersionForm,
+)
+from marwah.pledges.models import Signature
+from marwah.pledges.text import long_date, to_html
+
+REAUTH_KEY = "marwah_reauth_at"
+REAUTH_SECONDS = 15 * 60  # password asked again only after this long (argon2 costs ~150 ms per check)
+PLEDGE_SESSION_SECONDS = 2 * 60 * 60
+PAGE_SIZE = 50
+EXPORT_LIMIT = 100_000
+REMIND_COOLDOWN_SECONDS = 10 * 60
+
+
+def recently_authenticated(request: HttpRequest) -> bool:
+    return time.time() - request.session.get(REAUTH_KEY, 0) < REAUTH_SECONDS
+
+
+def _signer_or_redirect(request: HttpRequest):
+    employee = selectors.signer_employee(request)
+    if employee is None and not request.user.is_authenticated:
+        return None, redirect("pledges:code")
+    return employee, None
+
+
+# --- The signer's side -----------------------------------------------------------------------------
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    employee, response = _signer_or_redirect(request)
+    if response:
+        return response
+    user = request.user
+    is_manager = user.is_authenticated and bool(selectors.institutions_for_user(user, selectors.READERS))
+    return render(request, "pledges/index.html", {
+        "employee": employee,
+        "signatures": list(selectors.signatures_for_employee(employee)[:50]) if employee else [],
+        "campaigns": list(selectors.campaigns_for_user(user).order_by("-created_at")[:50]) if is_manager else [],
+        "is_manager": is_manager,
+        "can_launch": user.is_authenticated and bool(selectors.role_paths(user, selectors.MANAGERS)),
+        "pledge_session": not user.is_authenticated,
+    })
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest, pk: int) -> HttpResponse:
+    signature = selectors.get_signature_for_signer(request, pk)
+    user = request.user if request.user.is_authenticated else None
+    need_password = user is not None and not recently_authenticated(request)
+    form = ConfirmSignForm(request.POST or None, user=user, need_password=need_password)
+    if request.method == "POST" and not signature.is_signed:
+        if form.is_valid():
+            if need_password:
+                request.session[REAUTH_KEY] = time.time()
+                password_verified.send(sender=User, request=request, user=user, password=form.cleaned_data["password"])
+            method = Signature.Method.PASSWORD if user else Signature.Method.CODE
+            services.sign(signature=signature, method=method, actor=user)
+            messages.success(request, _("Signed. Thank you."))
+            return redirect("pledges:sign", pk=signature.pk)
+    elif request.method == "POST":
+        return redirect("pledges:sign", pk=signature.pk)  # signing twice changes nothing
+    if signature.is_signed:
+        text = services.filled_text(signature)
+    else:
+        fields = services.signature_fields(signature, place=signature.campaign.place, day=timezone.localdate())
+        text = services.fill(signature.campaign.version.body, fields)
+    return render(request, "pledges/sign.html", {
+        "signature": signature, "campaign": signature.campaign, "body": to_html(text), "form": form,
+        "need_password": need_password, "late": timezone.localdate() > signature.campaign.deadline,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_GET
+def signed_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    signature = selectors.get_signature_for_signer(request, pk)
+    if not signature.is_signed:
+        raise Http404
+    data = services.ensure_pdf(signature=signature)
+    return FileResponse(io.BytesIO(data), as_attachment=True, filename=f"ikrar-{signature.verify_code}.pdf",
+                        content_type="application/pdf")
+
+
+@never_cache
+@ratelimit(key="ip", rate="10/m", method="POST", block=False)
+@require_http_methods(["GET", "POST"])
+def code(request: HttpRequest) -> HttpResponse:
+    """A person without a password enters the code they received: a pledge-only session."""
+    form = CodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            form.is_valid()
+            form.add_error(None, _("Too many attempts. Wait a minute and try again."))
+            status = 429
+        elif form.is_valid():
+            employee = services.redeem_code(code=form.cleaned_data["code"])
+            if employee is not None:
+                if request.user.is_authenticated:
+                    from django.contrib.auth import logout
+
+                    logout(request)
+                request.session.cycle_key()
+                request.session[selectors.PLEDGE_SESSION_KEY] = employee.pk
+                request.session[selectors.PLEDGE_SESSION_UNTIL] = time.time() + PLEDGE_SESSION_SECONDS
+                return redirect("pledges:index")
+            form.add_error("code", _("This code is not valid, was already used or has expired. "
+                                     "Ask your secretariat for a new one."))
+            status = 400
+        else:
+            status = 400
+    return render(request, "pledges/code.html", {"form": form}, status=status)
+
+
+@require_POST
+def code_logout(request: HttpRequest) -> HttpResponse:
+    request.session.pop(selectors.PLEDGE_SESSION_KEY, None)
+    request.session.pop(selectors.PLEDGE_SESSION_UNTIL, None)
+    request.session.cycle_key()
+    return redirect("pledges:code")
+
+
+# --- Documents -------------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def documents(request: HttpRequest) -> HttpResponse:
+    if not selectors.institutions_for_user(request.user):
+        raise Http404
+    return render(request, "pledges/documents.html", {
+        "documents": selectors.documents_for_user(request.user),
+        "can_edit": selectors.can_edit_documents(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_new(request: HttpRequest) -> HttpResponse:
+    institutions = [i for i in selectors.institutions_for_user(request.user, selectors.EDITORS)]
+    if not institutions:
+        raise Http404
+    from marwah.orgs.models import Institution
+
+    form = DocumentForm(request.POST or None, institutions=Institution.objects.filter(pk__in=[i.pk for i in institutions]))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            doc = services.create_document(institution=data["institution"], kind=data["kind"], title=data["title"],
+                                           body=data["body"], actor=request.user)
+        except ValidationError as exc:
+            form.add_error("body", exc)
+        else:
+            messages.success(request, _("Document saved as version 1."))
+            return redirect("pledges:document", pk=doc.pk)
+    return render(request, "pledges/document_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = selectors.get_document_for_user(request.user, pk)
+    versions = list(doc.versions.all())
+    latest = versions[0] if versions else None
+    return render(request, "pledges/document_detail.html", {
+        "document": doc, "versions": versions, "latest": latest,
+        "preview": to_html(latest.body) if latest else "",
+        "can_edit": selectors.can_edit_documents(request.user, doc.institution_id)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def version_new(request: HttpRequest, pk: int) -> HttpResponse:
+    doc = selectors.get_document_for_user(request.user, pk, edit=True)
+    latest = doc.versions.first()
+    form = VersionForm(request.POST or None, initial={"title": latest.title, "body": latest.body} if latest else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        version = services.publish_version(document=doc, title=data["title"], body=data["body"], note=data["note"],
+                                           actor=request.user)
+        messages.success(request, _("Version %(n)s published. Earlier signatures keep their own version.")
+                         % {"n": version.number})
+        return redirect("pledges:document", pk=doc.pk)
+    return render(request, "pledges/version_form.html", {"form": form, "document": doc},
+                  status=400 if form.errors else 200)
+
+
+# --- Campaigns and coverage ------------------------------------------------------------------------
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    units = selectors.manageable_units(request.user)
+    if not selectors.role_paths(request.user, selectors.MANAGERS):
+        raise Http404
+    from marwah.orgs.models import Unit
+
+    form = CampaignForm(request.POST or None, versions=selectors.versions_for_user(request.user),
+                        units=Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path"))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not selectors.can_manage(request.user, data["unit"]):
+            raise Http404
+        try:
+            campaign = services.create_campaign(actor=request.user, version=data["version"], unit=data["unit"],
+                                                employment_types=data["employment_types"], title=data["title"],
+                                                place=data["place"], deadline=data["deadline"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Campaign saved. The list of people in scope is being prepared."))
+            return redirect("pledges:campaign", pk=campaign.pk)
+    return render(request, "pledges/campaign_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.get_campaign_for_user(request.user, pk)
+    unit = selectors.coverage_unit(request.user, campaign, request.GET.get("unit"))
+    counts, children = selectors.coverage(campaign, unit)
+    own = counts
+    if children:
+        from marwah.pledges.selectors import Counts
+
+        own = Counts(counts.in_scope - sum(c.counts.in_scope for c in children),
+                     counts.signed - sum(c.counts.signed for c in children),
+                     counts.late - sum(c.counts.late for c in children))
+    crumbs = []
+    if unit.pk != campaign.unit_id:
+        from marwah.orgs.selectors import ancestors
+
+        crumbs = [u for u in ancestors(unit) if u.path.startswith(campaign.unit_path)
+                  and selectors.has_role(request.user, selectors.READERS, u)]
+    return render(request, "pledges/campaign_detail.html", {
+        "campaign": campaign, "unit": unit, "counts": counts, "own": own, "children": children, "crumbs": crumbs,
+        "can_manage": selectors.can_manage(request.user, unit),
+        "ceremonies": list(selectors.ceremonies(campaign, unit)[:20]),
+        "deadline": long_date(campaign.deadline),
+    })
+
+
+def _page(request: HttpRequest) -> int:
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        return 1
+
+
+@login_required
+@require_GET
+def campaign_pending(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.get_campaign_for_user(request.user, pk)
+    unit = selectors.coverage_unit(request.user, campaign, request.GET.get("unit"))
+    counts, _children = selectors.coverage(campaign, unit)
+    page = _page(request)
+    pages = max((counts.pending + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(page, pages)
+    rows = list(selectors.not_signed(campaign, unit)[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
+    return render(request, "pledges/campaign_pending.html", {
+        "campaign": campaign, "unit": unit, "rows": rows, "page": page, "pages": pages, "counts": counts,
+        "prev": page - 1 if page > 1 else None, "next": page + 1 if page < pages else None})
+
+
+def _export_rows(campaign, unit) -> Iterator[list[str]]:
+    status = dict(Signature.Status.choices)
+    qs = selectors.in_scope_list(campaign, unit).values_list(
+        "employee__name", "employee__nip", "employee__employee_number", "employee__position", "unit__name", "status",
+        "signed_at")[:EXPORT_LIMIT]
+    for name, nip, number, position, unit_name, state, signed_at in qs.iterator(chunk_size=2000):
+        when = timezone.localtime(signed_at).strftime("%Y-%m-%d %H:%M") if signed_at else ""
+        yield [name, nip or number or "", position, unit_name, str(status[state]), when]
+
+
+def _export_header() -> list[str]:
+    return [_("Name"), _("NIP / employee number"), _("Position"), _("Unit"), _("Status"), _("Signed at")]
+
+
+@login_required
+@require_GET
+def campaign_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    campaign = selectors.get_campaign_for_user(request.user, pk)
+    unit = selectors.coverage_unit(request.user, campaign, request.GET.get("unit"))
+    counts, children = selectors.coverage(campaign, unit)
+    record(actor=request.user, action="pledge.coverage_exported", target=campaign, unit=unit, detail={"format": fmt})
+    filename = f"cakupan-ikrar-{campaign.pk}-{unit.code}".replace("/", "-").replace(" ", "-")
+    if fmt == "csv":
+        class Echo:
+            def write(self, value: str) -> str:
+                return value
+
+        writer = csv.writer(Echo())
+
+        def stream() -> Iterator[str]:
+            yield "\ufeff"  # Excel opens UTF-8 with a BOM
+            yield writer.writerow(_export_header())
+            for row in _export_rows(campaign, unit):
+                yield writer.writerow(row)
+
+        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Coverage"))
+    ws.append([_("Unit"), _("In scope"), _("Signed"), _("Signed late"), _("Not signed"), _("Percent")])
+    for label, c in [(unit.name, counts)] + [(row.unit.name, row.counts) for row in children]:
+        ws.append([label, c.in_scope, c.signed, c.late, c.pending, c.percent])
+    people = wb.create_sheet(_("People"))
+    people.append(_export_header())
+    for row in _export_rows(campaign, unit):
+        people.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    response = HttpResponse(buf.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.get_campaign_for_user(request.user, pk, selectors.MANAGERS)
+    unit = selectors.coverage_unit(request.user, campaign, request.POST.get("unit"), selectors.MANAGERS)
+    back = reverse("pledges:campaign", args=[campaign.pk]) + f"?unit={unit.pk}"
+    last = campaign.last_reminder_at
+    if last and (timezone.now() - last).total_seconds() < REMIND_COOLDOWN_SECONDS:
+        messages.warning(request, _("Reminders were sent a few minutes ago. Please wait before sending again."))
+        return redirect(back)
+    from marwah.pledges.tasks import remind_task
+
+    enqueue_on_commit(remind_task, campaign.pk, unit.pk)
+    messages.success(request, _("Reminders are being sent by email to everyone who has not signed yet."))
+    return redirect(back)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_codes(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.get_campaign_for_user(request.user, pk, selectors.MANAGERS)
+    unit = selectors.coverage_unit(request.user, campaign, request.GET.get("unit") or request.POST.get("unit"),
+                                   selectors.MANAGERS)
+    if request.method == "POST":
+        issued = services.issue_codes(campaign=campaign, unit=unit, actor=request.user)
+        if request.POST.get("format") == "csv":
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow([_("Name"), _("Employee number"), _("Unit"), _("Phone"), _("One-time code"),
+                             _("Sent by email")])
+            for item in issued:
+                e = item.employee
+                writer.writerow([e.name, e.nip or e.employee_number or "", e.unit.name, e.phone, item.code,
+                                 _("yes") if item.emailed else _("no")])
+            response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="kode-ikrar-{campaign.pk}.csv"'
+            return response
+        return render(request, "pledges/codes_issued.html", {"campaign": campaign, "unit": unit, "issued": issued})
+    without_account = (selectors.not_signed(campaign, unit).filter(employee__user__isnull=True).count())
+    return render(request, "pledges/codes.html", {"campaign": campaign, "unit": unit, "count": without_account})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ceremony_new(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.get_campaign_for_user(request.user, pk, selectors.MANAGERS)
+    unit = selectors.coverage_unit(request.user, campaign, request.GET.get("unit"), selectors.MANAGERS)
+    signatures = selectors.unit_people_for_ceremony(campaign, unit)
+    form = CeremonyForm(request.POST or None, signatures=signatures,
+                        initial={"held_on": timezone.localdate(), "place": campaign.place})
+    if request.method == "POST" and form.is_valid():
+        chosen = set(form.cleaned_data["present"])
+        present = [s for s in signatures if str(s.pk) in chosen]
+        for s in present:
+            s.campaign = campaign
+        ceremony = services.record_ceremony(campaign=campaign, unit=unit, held_on=form.cleaned_data["held_on"],
+                                            place=form.cleaned_data["place"], actor=request.user,
+                                            signatures=present)
+        messages.success(request, _("Ceremony recorded with %(n)s people present.") % {"n": ceremony.attendance})
+        return redirect("pledges:ceremony", pk=ceremony.pk)
+    return render(request, "pledges/ceremony_form.html", {
+        "campaign": campaign, "unit": unit, "form": form, "signed": [s for s in signatures if s.is_signed]},
+        status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def ceremony_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    ceremony = selectors.get_ceremony_for_user(request.user, pk)
+    return render(request, "pledges/ceremony_detail.html", {
+        "ceremony": ceremony, "signatures": selectors.ceremony_signatures(ceremony)})
+
+
+# --- Public verification (the QR target) -----------------------------------------------------------
+
+@require_GET
+def verify_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """Confirms a signed document: name, unit, date, document and hash. Nothing else personal."""
+    signature = selectors.get_signature_by_code(code)
+    return render(request, "pledges/verify_detail.html", {"signature": signature, "form": UploadForm()})
+
+
+@ratelimit(key="ip", rate="30/m", method="POST", block=False)
+@require_http_methods(["GET", "POST"])
+def verify_upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    result = None
+    status = 200
+    if request.method == "POST":
+        if getattr(request, "limited", False):
+            form.is_valid()
+            form.add_error(None, _("Too many checks. Wait a minute and try again."))
+            status = 429
+        elif form.is_valid():
+            result = services.check_upload(form.cleaned_data["pdf"].read())
+        else:
+            status = 400
+    return render(request, "pledges/verify_upload.html", {"form": form, "result": result}, status=status)

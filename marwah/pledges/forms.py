@@ -1,0 +1,134 @@
+"""Pledges: forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from marwah.people.models import EmploymentType
+from marwah.pledges.models import DocumentKind
+from marwah.pledges.text import unknown_placeholders
+
+BODY_HELP = _("Formatting: # heading, blank line between paragraphs, '1.' numbered list, '- ' bullet list, "
+              "**bold**, _italic_. Placeholders: {name} {nip} {position} {unit} {place} {date}.")
+
+
+def _clean_body(body: str) -> str:
+    bad = unknown_placeholders(body)
+    if bad:
+        raise forms.ValidationError(
+            _("Unknown placeholder(s): %(names)s. Allowed: {name} {nip} {position} {unit} {place} {date}."),
+            params={"names": ", ".join("{" + b + "}" for b in bad)})
+    return body
+
+
+class DocumentForm(forms.Form):
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=None, empty_label=None)
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}), help_text=BODY_HELP,
+                           max_length=20000)
+
+    def __init__(self, *args, institutions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions
+
+    def clean_body(self) -> str:
+        return _clean_body(self.cleaned_data["body"])
+
+
+class VersionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}), help_text=BODY_HELP,
+                           max_length=20000)
+    note = forms.CharField(label=_("What changed"), max_length=300, required=False)
+
+    def clean_body(self) -> str:
+        return _clean_body(self.cleaned_data["body"])
+
+
+class CampaignForm(forms.Form):
+    version = forms.ModelChoiceField(label=_("Document"), queryset=None, empty_label=None)
+    unit = forms.ModelChoiceField(label=_("For the unit (and everything under it)"), queryset=None,
+                                  empty_label=None)
+    employment_types = forms.MultipleChoiceField(
+        label=_("Employment types"), choices=EmploymentType.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("Leave all unticked to include everyone."))
+    title = forms.CharField(label=_("Campaign title"), max_length=200)
+    place = forms.CharField(label=_("Place of signing"), max_length=120,
+                            help_text=_("Printed on the signed document, e.g. Labuha."))
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, versions=None, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].queryset = versions
+        self.fields["version"].label_from_instance = lambda v: f"{v.document.institution.short_name} · {v}"
+        self.fields["unit"].queryset = units
+        self.fields["unit"].label_from_instance = lambda u: ("— " * u.depth) + u.name
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(_("The deadline cannot be in the past."))
+        return deadline
+
+    def clean(self):
+        data = super().clean()
+        version, unit = data.get("version"), data.get("unit")
+        if version and unit and version.document.institution_id != unit.institution_id:
+            self.add_error("unit", _("This unit belongs to another institution than the document."))
+        return data
+
+
+class ConfirmSignForm(forms.Form):
+    agree = forms.BooleanField(label=_("I have read the whole text and I agree to it."))
+    password = forms.CharField(label=_("Your password"), required=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+    def __init__(self, *args, user=None, need_password=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.need_password = user, need_password
+        if not need_password:
+            del self.fields["password"]
+        else:
+            self.fields["password"].required = True
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data.get("password", "")
+        if self.need_password and not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."))
+        return password
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(label=_("One-time code"), max_length=20,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters",
+                                                         "spellcheck": "false", "inputmode": "text"}))
+
+
+class CeremonyForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Place"), max_length=200)
+    present = forms.MultipleChoiceField(label=_("Present"), required=True, widget=forms.CheckboxSelectMultiple,
+                                        error_messages={"required": _("Tick at least one person who was present.")})
+
+    def __init__(self, *args, signatures=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(str(s.pk), s.employee.name) for s in signatures if not s.is_signed]
+
+    def clean_held_on(self):
+        day = self.cleaned_data["held_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("A ceremony cannot be recorded before it took place."))
+        return day
+
+
+class UploadForm(forms.Form):
+    pdf = forms.FileField(label=_("Signed PDF"))
+
+    def clean_pdf(self):
+        upload = self.cleaned_data["pdf"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload
