@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from marwah.accounts.models import Role, RoleAssignment, User
@@ -90,6 +90,8 @@ def inbox(user: User, *, q: str = "", status: str = "", category: str = "", over
     q = q.strip()
     if q:
         kinds = [code for code, k in KINDS.items() if q.lower() in str(k.label).lower()]
+        with translation.override("en"):
+            kinds += [code for code, k in KINDS.items() if q.lower() in str(k.label).lower()]
         qs = qs.filter(Q(public_id__istartswith=q) | Q(unit__name__icontains=q) | Q(kind__in=kinds))
     rows = list(qs.order_by("stage_due", "-created_at")[:limit])
     return [InboxRow(c, working_days_between(today, c.stage_due) if c.stage_due and c.is_open else None)
