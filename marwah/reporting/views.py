@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
+from marwah.core.views import rate_limited
 from marwah.reporting import crypto, drafts, selectors, services, vault
 from marwah.reporting.evidence import MAX_FILES, clean_upload
 from marwah.reporting.forms import (
@@ -43,6 +44,12 @@ VERIFY_WORKING_DAYS = 7
 
 def _rate(name: str, default: str):
     return lambda group, request: getattr(settings, name, default)
+
+
+def _limited(request: HttpRequest) -> HttpResponse | None:
+    if getattr(request, "limited", False):
+        return rate_limited(request)
+    return None
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -86,7 +93,7 @@ def _form_context(request: HttpRequest, form: ReportForm, category: violations.C
     return {
         "form": form, "category": category, "kinds": violations.kinds_for(category.code),
         "staged": drafts.staged(request), "file_errors": file_errors, "max_files": MAX_FILES,
-        "unit": unit, "accused": accused, "involved": involved, "provinces": selectors.provinces(),
+        "unit": unit, "unit_choices": [unit] if unit else [], "accused": accused, "involved": involved, "provinces": selectors.provinces(),
         "readers": selectors.readers_description(category.code, unit), "verify_days": VERIFY_WORKING_DAYS,
         "suggestions": suggestions, "institutions": institutions,
     }
@@ -104,9 +111,11 @@ def _reporter_source(request: HttpRequest, form: ReportForm) -> str:
 
 
 @never_cache
-@ratelimit(key="ip", rate=_rate("MARWAH_REPORT_RATE", "60/h"), method="POST", block=True)
+@ratelimit(key="ip", rate=_rate("MARWAH_REPORT_RATE", "60/h"), method="POST", block=False)
 @require_http_methods(["GET", "POST"])
 def report_form(request: HttpRequest, category: str) -> HttpResponse:
+    if (limited := _limited(request)) is not None:
+        return limited
     cat = _category_or_404(category)
     institutions = selectors.institutions()
     kwargs = {"category": cat.code, "institutions": institutions, "logged_in": request.user.is_authenticated}
@@ -178,9 +187,11 @@ def receipt(request: HttpRequest) -> HttpResponse:
 
 # --- Public: pickers (htmx partials) --------------------------------------------------------------------
 
-@ratelimit(key="ip", rate=_rate("MARWAH_PICKER_RATE", "120/m"), block=True)
+@ratelimit(key="ip", rate=_rate("MARWAH_PICKER_RATE", "120/m"), block=False)
 @require_GET
 def unit_search(request: HttpRequest) -> HttpResponse:
+    if (limited := _limited(request)) is not None:
+        return limited
     inst = request.GET.get("institution", "")
     units = selectors.search_units(institution_id=int(inst) if inst.isdigit() else None,
                                    province_code=request.GET.get("province", "")[:13],
@@ -188,9 +199,11 @@ def unit_search(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/_unit_results.html", {"units": units, "searched": bool(inst.isdigit())})
 
 
-@ratelimit(key="ip", rate=_rate("MARWAH_PEOPLE_RATE", "30/m"), block=True)
+@ratelimit(key="ip", rate=_rate("MARWAH_PEOPLE_RATE", "30/m"), block=False)
 @require_GET
 def people_search(request: HttpRequest) -> HttpResponse:
+    if (limited := _limited(request)) is not None:
+        return limited
     inst = request.GET.get("institution", "")
     unit_id = request.GET.get("unit", "")
     inst_id = int(inst) if inst.isdigit() else None
@@ -306,9 +319,11 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 @login_required
-@ratelimit(key="user", rate="10/m", method="POST", block=True)
+@ratelimit(key="user", rate="10/m", method="POST", block=False)
 @require_http_methods(["GET", "POST"])
 def unlock(request: HttpRequest) -> HttpResponse:
+    if (limited := _limited(request)) is not None:
+        return limited
     form = UnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if vault.try_unlock(request=request, password=form.cleaned_data["password"]):
