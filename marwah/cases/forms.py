@@ -8,7 +8,7 @@ from marwah.cases.models import Decision, Referral, Status
 from marwah.rules import deadlines as deadline_rules
 from marwah.rules.protection import ITEMS, REFERRAL_KINDS
 from marwah.rules.sanctions import SANCTIONS, TRACKS
-from marwah.rules.violations import category_choices
+from marwah.rules.violations import NEUTRALITY, category_choices, kind_choices
 
 
 class InboxFilterForm(forms.Form):
@@ -87,3 +87,14 @@ class DeadlinePolicyForm(forms.Form):
     working_days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=365, required=False,
                                       help_text=_("Leave empty to go back to the default."))
     note = forms.CharField(label=_("Reason or legal basis"), max_length=200, required=False)
+
+
+class NeutralityLeadForm(forms.Form):
+    employee = forms.CharField(label=_("NIP of the employee"), max_length=40,
+                               help_text=_("The employee whose post or activity you saw."))
+    text = forms.CharField(label=_("What you saw"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+                           help_text=_("Describe the post, comment, like or activity and when you saw it."))
+    link = forms.URLField(label=_("Link to the post"), required=False, max_length=500, assume_scheme="https")
+    screenshot = forms.FileField(label=_("Screenshot"), required=False)
+    kind = forms.ChoiceField(label=_("Form of violation"), required=False,
+                             choices=lambda: [("", _("Suggest from the text")), *kind_choices(NEUTRALITY)])

@@ -16,6 +16,8 @@ def items(request: HttpRequest) -> list[NavItem]:
     out = []
     if has_role(user, HANDLER_ROLES):  # type: ignore[arg-type]
         out.append(NavItem(_("Cases"), reverse("cases:inbox"), "cases"))
+    if has_role(user, Role.NEUTRALITY_TEAM):  # type: ignore[arg-type]
+        out.append(NavItem(_("Neutrality lead"), reverse("cases:lead"), "lead"))
     if has_role(user, Role.ADMIN):  # type: ignore[arg-type]
         out.append(NavItem(_("Case deadlines"), reverse("cases:deadlines"), "case_deadlines"))
     return out

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
+
+# Set while the neutrality team files a lead through the reporting service, so the receiver
+# routes it to the employee's superior and HR and keeps the filing member on the case.
+LEAD_FILER: ContextVar[Any] = ContextVar("marwah_cases_lead_filer", default=None)
 
 
 def on_report_submitted(sender: Any, report: Any, report_key: bytes | None = None,
@@ -11,7 +16,7 @@ def on_report_submitted(sender: Any, report: Any, report_key: bytes | None = Non
     from marwah.cases.services import open_case
 
     open_case(report=report, report_key=report_key, accused_employee_ids=list(accused_employee_ids or []),
-              involved_employee_ids=list(involved_employee_ids or []))
+              involved_employee_ids=list(involved_employee_ids or []), lead_filer=LEAD_FILER.get())
 
 
 def on_repeat_match(sender: Any, reports: list[Any], **kwargs: Any) -> None:

@@ -175,7 +175,8 @@ def _satgas_start(unit: Unit) -> Unit:
     return unit
 
 
-def route(*, category: str, unit: Unit, accused_ids: list[int], involved_ids: list[int]) -> Route:
+def route(*, category: str, unit: Unit, accused_ids: list[int], involved_ids: list[int],
+          lead: bool = False) -> Route:
     router = Router(accused_ids=accused_ids, involved_ids=involved_ids)
     accused = list(Employee.objects.filter(pk__in=accused_ids).select_related("superior"))
     etype = accused[0].employment_type if accused else ""
@@ -197,6 +198,13 @@ def route(*, category: str, unit: Unit, accused_ids: list[int], involved_ids: li
             handling, escalated = add_team(Role.ETHICS, unit, "team")
             team_kind = "ethics"
             add_team(Role.HR, unit, "hr")
+    elif category == NEUTRALITY and lead:
+        # A lead from the neutrality team's own monitoring (journey 6): the employee's superior and HR
+        # examine it (PP 94/2021 Pasal 26); the team that filed it stays on the case.
+        team_kind = "superior"
+        handling, escalated = _superior_route(router, accused, unit, members)
+        hr_unit, _esc = add_team(Role.HR, handling or unit, "hr")
+        handling = handling or hr_unit
     elif category == NEUTRALITY:
         handling, escalated = add_team(Role.NEUTRALITY_TEAM, unit, "team")
         team_kind = "neutrality"

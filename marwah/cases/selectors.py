@@ -207,3 +207,21 @@ def deadline_table() -> list[DeadlineRow]:
                                 policy.working_days if policy else default.working_days, policy is not None,
                                 default.citation, default.confirmed, policy.note if policy else ""))
     return rows
+
+
+def can_file_leads(user: User) -> bool:
+    from marwah.accounts.selectors import has_role
+
+    return has_role(user, Role.NEUTRALITY_TEAM)
+
+
+def find_employee_for_lead(user: User, query: str) -> Employee | None:
+    """An employee (by NIP or employee number) inside the neutrality team member's scope."""
+    from marwah.accounts.selectors import path_q, role_paths
+
+    query = query.strip()
+    if not query:
+        return None
+    paths = role_paths(user, [Role.NEUTRALITY_TEAM])
+    return (Employee.objects.filter(path_q("unit_path", paths), is_active=True)
+            .filter(Q(nip=query) | Q(employee_number=query)).select_related("unit", "institution").first())

@@ -99,7 +99,8 @@ def _event(case: Case, *, actor: User | None, kind: str, note: str = "", visible
 
 @transaction.atomic
 def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: list[int],
-              involved_employee_ids: list[int], actor: User | None = None) -> Case:
+              involved_employee_ids: list[int], actor: User | None = None,
+              lead_filer: User | None = None) -> Case:
     """Route a newly submitted report to its team, block conflicted people, seal the key."""
     unit = report.unit
     if unit is None:
@@ -107,7 +108,10 @@ def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: li
 
         unit = Unit.objects.filter(institution_id=report.institution_id, parent=None).order_by("path").first()
     result = routing.route(category=report.category, unit=unit, accused_ids=list(accused_employee_ids),
-                           involved_ids=list(involved_employee_ids))
+                           involved_ids=list(involved_employee_ids), lead=lead_filer is not None)
+    if lead_filer is not None and lead_filer.pk not in result.blocked_user_ids and \
+            lead_filer.pk not in {u.pk for u, _, _ in result.members}:
+        result.members.append((lead_filer, "team", False))
     case = Case(report=report, public_id=report.public_id, category=report.category, kind=report.kind,
                 institution_id=report.institution_id, unit=report.unit, handling_unit=result.handling_unit,
                 team_kind=result.team_kind, escalated_for_conflict=result.escalated_for_conflict,
@@ -369,3 +373,33 @@ def purge_case(*, case: Case) -> None:
     CaseBlock.objects.filter(case=case).delete()
     CaseMember.objects.filter(case=case).update(is_active=False)
     record(actor=None, action="case.purged", target=case, detail={"category": case.category})
+
+
+def file_neutrality_lead(*, actor: User, employee: Any, kind: str, text: str, link: str = "",
+                         files: list[Any] | None = None) -> Case:
+    """Journey 6: a neutrality-team member logs what social-media monitoring found.
+
+    The lead is stored like any report (encrypted, through the reporting service) and becomes a
+    case for the employee's direct superior and HR, with the filing member on the team.
+    """
+    from marwah.cases.receivers import LEAD_FILER
+    from marwah.reporting.services import Submission, submit_report
+    from marwah.rules.violations import NEUTRALITY, category_of
+
+    if category_of(kind) != NEUTRALITY:
+        raise ValidationError(_("Choose a form of neutrality violation."))
+    narrative = text.strip() + (f"\n\n{link.strip()}" if link.strip() else "")
+    submission = Submission(
+        category=NEUTRALITY, kind=kind, institution=employee.institution, unit=employee.unit,
+        narrative=narrative, accused=[employee], accused_text=employee.name, files=list(files or []),
+        is_anonymous=False, reporter_user=actor, reporter_source=f"user:{actor.pk}",
+    )
+    token = LEAD_FILER.set(actor)
+    try:
+        report, _receipt = submit_report(submission=submission)
+    finally:
+        LEAD_FILER.reset(token)
+    case = Case.objects.get(report=report)
+    record(actor=actor, action="case.neutrality_lead", target=case, unit=case.handling_unit_id,
+           detail={"kind": kind, "files": len(files or [])})
+    return case

@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("tenggat/", views.deadline_settings, name="deadlines"),
+    path("temuan-netralitas/", views.neutrality_lead, name="lead"),
     path("<str:public_id>/", views.detail, name="detail"),
     path("<str:public_id>/status/", views.change_status, name="status"),
     path("<str:public_id>/tugaskan/", views.assign, name="assign"),

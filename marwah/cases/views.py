@@ -259,3 +259,43 @@ def deadline_settings(request: HttpRequest) -> HttpResponse:
         return redirect("cases:deadlines")
     return render(request, "cases/deadlines.html", {"form": form, "rows": selectors.deadline_table()},
                   status=400 if form.errors else 200)
+
+
+@login_required
+def neutrality_lead(request: HttpRequest) -> HttpResponse:
+    """Journey 6: log a lead from social-media monitoring; the catalog suggests the kind."""
+    from marwah.cases.forms import NeutralityLeadForm
+    from marwah.rules.violations import KINDS, suggest_kinds
+
+    user = _user(request)
+    if not selectors.can_file_leads(user):
+        raise PermissionDenied
+    form = NeutralityLeadForm(request.POST or None, request.FILES or None)
+    suggestions: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        suggestions = [(KINDS[code], words) for code, words in suggest_kinds(data["text"])]
+        employee = selectors.find_employee_for_lead(user, data["employee"])
+        files = []
+        if employee is None:
+            form.add_error("employee", _("No employee with this NIP in your institution."))
+        if data["screenshot"]:
+            try:
+                from marwah.reporting.evidence import clean_upload
+
+                files.append(clean_upload(data["screenshot"]))
+            except ValidationError as exc:
+                form.add_error("screenshot", exc)
+        if not form.errors and not data["kind"]:
+            # First step: show the suggestion with the matched words; the member confirms.
+            form = NeutralityLeadForm(initial={**{k: v for k, v in data.items() if k != "screenshot"},
+                                               "kind": suggestions[0][0].code if suggestions else ""})
+            messages.info(request, _("Check the suggested form of violation, attach the screenshot again "
+                                     "and confirm."))
+        elif not form.errors:
+            case = services.file_neutrality_lead(actor=user, employee=employee, kind=data["kind"],
+                                                 text=data["text"], link=data["link"], files=files)
+            messages.success(request, _("The lead is now a case for the employee's superior and HR."))
+            return redirect("cases:detail", public_id=case.public_id)
+    return render(request, "cases/lead.html", {"form": form, "suggestions": suggestions},
+                  status=400 if form.errors else 200)
