@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -195,6 +196,21 @@ def not_signed(campaign: Campaign, unit: Unit) -> QuerySet[Signature]:
     return (Signature.objects.filter(campaign=campaign, status=Signature.Status.PENDING,
                                      unit_path__startswith=unit.path)
             .select_related("employee", "unit").order_by("unit_path", "id"))
+
+
+def not_signed_page(campaign: Campaign, unit: Unit, *, offset: int, limit: int) -> list[Signature]:
+    """One page of who has not signed, in tree order. On PostgreSQL the order comes off the
+    (campaign, status, unit_path pattern_ops, id) index, so even the national first page reads 50 rows:
+    a plain ORDER BY unit_path would sort millions (the pattern index does not serve the collation order)."""
+    if connection.vendor != "postgresql":
+        return list(not_signed(campaign, unit)[offset:offset + limit])
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT id FROM pledges_signature WHERE campaign_id = %s AND status = 'pending' AND unit_path LIKE %s "
+            "ORDER BY unit_path USING ~<~, id LIMIT %s OFFSET %s", [campaign.pk, unit.path + "%", limit, offset])
+        ids = [row[0] for row in cur.fetchall()]
+    rows = Signature.objects.select_related("employee", "unit").in_bulk(ids)
+    return [rows[i] for i in ids]
 
 
 def in_scope_list(campaign: Campaign, unit: Unit) -> QuerySet[Signature]:

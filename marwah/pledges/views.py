@@ -286,7 +286,7 @@ def campaign_pending(request: HttpRequest, pk: int) -> HttpResponse:
     page = _page(request)
     pages = max((counts.pending + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(page, pages)
-    rows = list(selectors.not_signed(campaign, unit)[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
+    rows = selectors.not_signed_page(campaign, unit, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     return render(request, "pledges/campaign_pending.html", {
         "campaign": campaign, "unit": unit, "rows": rows, "page": page, "pages": pages, "counts": counts,
         "prev": page - 1 if page > 1 else None, "next": page + 1 if page < pages else None})
