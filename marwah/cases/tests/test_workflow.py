@@ -43,8 +43,8 @@ def test_handled_to_a_decision_with_letter(case, people, as_user):
     assert case.status == Status.DECISION
     pdf = client.get(base + "surat.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert "TERBUKTI" in text.upper() and "Penurunan jabatan" in text or "Demotion" in text
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split())
+    assert "TERBUKTI" in text and "Penurunan jabatan setingkat lebih rendah" in text
     assert "PP No. 94 Tahun 2021" in text and case.public_id in text
     assert "Rina" not in text
     assert AuditEntry.objects.filter(action="case.letter_downloaded", actor_id=people.satgas_jateng.pk).exists()
