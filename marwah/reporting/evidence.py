@@ -169,7 +169,8 @@ def sniff(data: bytes, claimed_name: str) -> tuple[str, str, str] | None:
 
 def clean_upload(upload: UploadedFile) -> CleanFile:
     """Check one uploaded file; raise ValidationError with a message naming the file."""
-    label = safe_name(upload.name or "", "x")[:-2]
+    label = "".join(ch for ch in os.path.basename((upload.name or "").replace("\\", "/"))
+                    if ch.isprintable())[:120] or "bukti"
     limit = MAX_MEDIA
     if upload.size is not None and upload.size > limit:
         raise ValidationError(_("“%(name)s” is too large (%(size)s). The limit is %(limit)s.")
