@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from marwah.orgs.models import Unit
 from marwah.pledges import services
 from marwah.pledges.models import Campaign, Signature
 
@@ -15,9 +16,10 @@ def launch_campaign_task(campaign_id: int) -> int:
 
 
 @task()
-def remind_task(campaign_id: int) -> int:
+def remind_task(campaign_id: int, unit_id: int | None = None) -> int:
     campaign = Campaign.objects.select_related("version").filter(pk=campaign_id).first()
-    return services.remind_pending(campaign=campaign) if campaign else 0
+    unit = Unit.objects.filter(pk=unit_id).first() if unit_id else None
+    return services.remind_pending(campaign=campaign, unit=unit) if campaign else 0
 
 
 @task()

@@ -363,6 +363,7 @@ def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     from marwah.pledges.tasks import remind_task
 
+    record(actor=request.user, action="pledge.reminders_requested", target=campaign, unit=unit)
     enqueue_on_commit(remind_task, campaign.pk, unit.pk)
     messages.success(request, _("Reminders are being sent by email to everyone who has not signed yet."))
     return redirect(back)

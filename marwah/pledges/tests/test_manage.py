@@ -1,0 +1,192 @@
+"""Coverage, exports, reminders, one-time codes, ceremonies — and who is refused."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from conftest import make_person
+from marwah.people.models import EmploymentType
+from marwah.pledges import services
+from marwah.pledges.models import Signature
+from marwah.pledges.selectors import coverage
+
+
+def _sig(campaign, user):
+    return Signature.objects.get(campaign=campaign, employee__user=user)
+
+
+def test_coverage_counts_nested_units(tree, people, pact, launch, as_user, django_assert_max_num_queries):
+    extra = [make_person(tree.grobogan, username=f"staf{i}") for i in range(3)]
+    campaign = launch(actor=people.admin, unit=tree.ri, version=pact.versions.first())
+    # ri: admin, hr, auditor; jateng: leader_jateng, mey; grobogan: leader_grobogan, rina, 3 staf;
+    # jatim: satgas_jatim; surabaya: outsider  -> 12 (Kemenkumham people are another institution)
+    assert campaign.in_scope == 12
+    services.sign(signature=_sig(campaign, people.employee), method="password")
+    services.sign(signature=_sig(campaign, extra[0]), method="password",
+                  now=timezone.now() + dt.timedelta(days=30))  # late
+    services.sign(signature=_sig(campaign, people.leader_jateng), method="password")
+    services.sign(signature=_sig(campaign, people.outsider), method="password")
+
+    total, children = coverage(campaign, tree.ri)
+    assert (total.in_scope, total.signed, total.late, total.pending) == (12, 3, 1, 8)
+    by_name = {row.unit.name: row.counts for row in children}
+    assert (by_name[tree.jateng.name].in_scope, by_name[tree.jateng.name].signed,
+            by_name[tree.jateng.name].late) == (7, 2, 1)
+    assert (by_name[tree.jatim.name].in_scope, by_name[tree.jatim.name].signed) == (2, 1)
+    grob, grob_children = coverage(campaign, tree.grobogan)
+    assert (grob.in_scope, grob.signed, grob.late, grob.pending) == (5, 1, 1, 3)
+    assert grob_children == []
+
+    client = as_user(people.leader_jateng)
+    with django_assert_max_num_queries(14):
+        page = client.get(reverse("pledges:campaign", args=[campaign.pk]))
+    assert page.status_code == 200 and page.context["unit"] == tree.jateng  # defaults to the leader's own scope
+    assert page.context["own"].in_scope == 2
+    assert client.get(reverse("pledges:campaign", args=[campaign.pk]) + f"?unit={tree.grobogan.pk}").status_code == 200
+    assert client.get(reverse("pledges:campaign", args=[campaign.pk]) + f"?unit={tree.jatim.pk}").status_code == 404
+    assert client.get(reverse("pledges:campaign", args=[campaign.pk]) + f"?unit={tree.ri.pk}").status_code == 404
+    with django_assert_max_num_queries(12):
+        pending = client.get(reverse("pledges:campaign_pending", args=[campaign.pk]) + f"?unit={tree.grobogan.pk}")
+    names = [s.employee.name for s in pending.context["rows"]]
+    assert sorted(names) == sorted(["Leader_Grobogan", "Staf1", "Staf2"])
+
+
+def test_exports_xlsx_and_csv(tree, people, pact, launch, as_user):
+    campaign = launch(actor=people.admin, unit=tree.grobogan, version=pact.versions.first())
+    services.sign(signature=_sig(campaign, people.employee), method="password")
+    client = as_user(people.leader_grobogan)
+    response = client.get(reverse("pledges:campaign_export", args=[campaign.pk, "csv"]))
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert len(rows) == 3  # header + leader_grobogan + rina
+    rina_row = next(r for r in rows if r[0] == "Rina")
+    assert rina_row[4] in ("Signed", "Sudah menandatangani", "Sudah") or "anda" in rina_row[4].lower()
+    assert rina_row[1] == people.employee.employee.nip
+    response = client.get(reverse("pledges:campaign_export", args=[campaign.pk, "xlsx"]))
+    wb = load_workbook(io.BytesIO(response.content))
+    coverage_sheet, people_sheet = wb.worksheets
+    assert [c.value for c in coverage_sheet[2]][:5] == [tree.grobogan.name, 2, 1, 0, 1]
+    assert {row[0].value for row in people_sheet.iter_rows(min_row=2)} == {"Rina", "Leader_Grobogan"}
+    assert client.get(reverse("pledges:campaign_export", args=[campaign.pk, "pdf"])).status_code == 404
+    assert as_user(people.outsider).get(reverse("pledges:campaign_export", args=[campaign.pk, "csv"])).status_code == 404
+    assert as_user(people.employee).get(reverse("pledges:campaign_export", args=[campaign.pk, "csv"])).status_code == 404
+
+
+def test_remind_emails_only_those_who_have_not_signed(tree, people, pact, launch, as_user,
+                                                      django_capture_on_commit_callbacks):
+    campaign = launch(actor=people.admin, unit=tree.grobogan, version=pact.versions.first())
+    services.sign(signature=_sig(campaign, people.employee), method="password")
+    client = as_user(people.leader_grobogan)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("pledges:campaign_remind", args=[campaign.pk]))
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [[people.leader_grobogan.email]]
+    assert "Rina" not in mail.outbox[0].body and "rahasia" not in mail.outbox[0].body
+    # Refused: an employee, an auditor (read-only), an outsider.
+    for user in (people.employee, people.auditor, people.outsider):
+        assert as_user(user).post(reverse("pledges:campaign_remind", args=[campaign.pk])).status_code == 404
+
+
+def test_one_time_code_opens_a_pledge_only_session(tree, people, pact, launch, as_user):
+    kpps = make_person(tree.grobogan, username="tmp_kpps", employment_type=EmploymentType.AD_HOC)
+    employee = kpps.employee
+    employee.user = None
+    employee.save()
+    campaign = launch(actor=people.admin, unit=tree.grobogan, version=pact.versions.first(),
+                      types=[EmploymentType.AD_HOC])
+    assert campaign.in_scope == 1
+    leader = as_user(people.leader_grobogan)
+    mail.outbox.clear()
+    page = leader.post(reverse("pledges:campaign_codes", args=[campaign.pk]), {"format": "html"})
+    code = re.search(r'class="issued-code">([A-Z0-9-]+)<', page.content.decode()).group(1)
+    assert len(mail.outbox) == 1 and code in mail.outbox[0].body
+    csv_response = leader.post(reverse("pledges:campaign_codes", args=[campaign.pk]), {"format": "csv"})
+    assert csv_response["Content-Type"].startswith("text/csv")
+    new_code = next(r for r in csv.reader(io.StringIO(csv_response.content.decode("utf-8-sig"))) if r[0] == employee.name)[4]
+    officer = Client()
+    assert officer.post(reverse("pledges:code"), {"code": code}).status_code == 400  # re-issuing cancelled it
+    response = officer.post(reverse("pledges:code"), {"code": new_code.lower()})
+    assert response.status_code == 302
+    signature = Signature.objects.get(campaign=campaign, employee=employee)
+    assert officer.get(reverse("pledges:index")).status_code == 200
+    officer.post(reverse("pledges:sign", args=[signature.pk]), {"agree": "on"})
+    signature.refresh_from_db()
+    assert signature.status == "signed" and signature.method == "code"
+    # Pledge-only: nothing else opens, and someone else's pledge is 404.
+    assert officer.get(reverse("pledges:campaign", args=[campaign.pk])).status_code == 302  # login required
+    other = _sig(campaign, people.employee) if Signature.objects.filter(employee__user=people.employee).exists() else None
+    assert other is None
+    # Single use.
+    assert Client().post(reverse("pledges:code"), {"code": new_code}).status_code == 400
+    # Lower roles cannot issue codes.
+    for user in (people.employee, people.auditor, people.outsider):
+        assert as_user(user).get(reverse("pledges:campaign_codes", args=[campaign.pk])).status_code == 404
+
+
+def test_code_guessing_is_rate_limited(tree, db):
+    client = Client()
+    statuses = [client.post(reverse("pledges:code"), {"code": f"AAAAA-{i:05d}"}).status_code for i in range(12)]
+    assert statuses[0] == 400 and statuses[-1] == 429
+
+
+def test_ceremony_links_signatures(tree, people, pact, launch, as_user):
+    staff = [make_person(tree.kanwil_ntt, username=f"kum{i}") for i in range(3)]
+    head = make_person(tree.kanwil_ntt, username="marciana", role="leader")
+    docs = services.ensure_default_documents(institution=tree.ministry)
+    pledge = next(d for d in docs if d.kind == "neutrality")
+    campaign = launch(actor=head, unit=tree.kanwil_ntt, version=pledge.versions.first(), place="Kupang")
+    client = as_user(head)
+    url = reverse("pledges:ceremony_new", args=[campaign.pk])
+    assert client.post(url, {"held_on": timezone.localdate().isoformat(), "place": "Aula"}).status_code == 400
+    present = [_sig(campaign, u) for u in staff[:2]]
+    response = client.post(url, {"held_on": timezone.localdate().isoformat(), "place": "Aula Kanwil",
+                                 "present": [s.pk for s in present]})
+    assert response.status_code == 302
+    for s in present:
+        s.refresh_from_db()
+        assert s.method == "ceremony" and s.ceremony is not None and s.ceremony.place == "Aula Kanwil"
+        assert s.fields["place"] == "Aula Kanwil"
+    assert not _sig(campaign, staff[2]).is_signed
+    detail = client.get(reverse("pledges:ceremony", args=[present[0].ceremony_id]))
+    assert detail.status_code == 200 and present[0].verify_code in detail.content.decode()
+    assert as_user(people.outsider).get(reverse("pledges:ceremony", args=[present[0].ceremony_id])).status_code == 404
+    assert as_user(staff[2]).get(url).status_code == 404
+    public = Client().get(reverse("verify:detail", args=[present[0].verify_code])).content.decode()
+    assert "Aula Kanwil" in public
+
+
+def test_lower_roles_cannot_launch_or_edit(tree, people, pact, as_user):
+    employee = as_user(people.employee)
+    assert employee.get(reverse("pledges:campaign_new")).status_code == 404
+    assert employee.get(reverse("pledges:documents")).status_code == 404
+    assert employee.get(reverse("pledges:document", args=[pact.pk])).status_code == 404
+    # A leader may launch but not edit the institution's texts; an outsider's institution grant is the KPU too.
+    leader = as_user(people.leader_grobogan)
+    assert leader.get(reverse("pledges:document", args=[pact.pk])).status_code == 200
+    assert leader.get(reverse("pledges:version_new", args=[pact.pk])).status_code == 404
+    assert as_user(people.neutrality).get(reverse("pledges:document", args=[pact.pk])).status_code == 404
+    # A leader cannot target a unit outside their subtree.
+    response = leader.post(reverse("pledges:campaign_new"), {
+        "version": pact.versions.first().pk, "unit": tree.jateng.pk, "title": "x", "place": "y",
+        "deadline": (timezone.localdate() + dt.timedelta(days=3)).isoformat()})
+    assert response.status_code == 400
+
+
+def test_campaign_form_keeps_input_on_error(tree, people, pact, as_user):
+    client = as_user(people.admin)
+    response = client.post(reverse("pledges:campaign_new"), {
+        "version": pact.versions.first().pk, "unit": tree.grobogan.pk, "title": "Judul saya", "place": "Purwodadi",
+        "deadline": "2001-01-01"})
+    assert response.status_code == 400
+    assert "Judul saya" in response.content.decode()
