@@ -87,12 +87,12 @@ def test_leader_launches_person_signs_downloads_and_verifies(tree, people, pact,
     assert public.get(reverse("verify:detail", args=["NOTACODE"])).status_code == 404
 
     good = public.post(reverse("verify:upload"), {"pdf": _upload("ikrar.pdf", data)})
-    assert good.status_code == 200 and "Valid:" in good.content.decode()
+    assert good.status_code == 200 and 'data-result="valid"' in good.content.decode()
     tampered = data.replace(b"Rina", b"Rino", 1) if b"Rina" in data else _flip(data)
     bad = public.post(reverse("verify:upload"), {"pdf": _upload("ikrar.pdf", tampered)})
-    assert "Not valid" in bad.content.decode() and "Valid:" not in bad.content.decode()
+    assert 'data-result="invalid"' in bad.content.decode() and 'data-result="valid"' not in bad.content.decode()
     junk = public.post(reverse("verify:upload"), {"pdf": _upload("x.pdf", b"not a pdf")})
-    assert "Not valid" in junk.content.decode()
+    assert 'data-result="invalid"' in junk.content.decode()
 
 
 def services_coverage(campaign, unit):
