@@ -47,7 +47,11 @@ def _find_user(identifier: str) -> str:
     return ident
 
 
-@ratelimit(key="ip", rate=settings.LOGIN_RATE, method="POST", block=True)
+def _login_rate(group: str, request: HttpRequest) -> str:
+    return settings.LOGIN_RATE
+
+
+@ratelimit(key="ip", rate=_login_rate, method="POST", block=True)
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
