@@ -27,8 +27,7 @@ def panels(request: HttpRequest) -> list[Panel]:
         rows = []
         for campaign in campaigns:
             unit = selectors.coverage_unit(user, campaign)
-            counts, _children = selectors.coverage(campaign, unit)
-            rows.append((campaign, unit, counts))
+            rows.append((campaign, unit, selectors.totals(campaign, unit)))
         if rows:
             out.append(Panel("pledges/panel_campaigns.html", {"rows": rows}, order=20))
     return out

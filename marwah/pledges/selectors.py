@@ -52,12 +52,20 @@ def pending_for_employee(employee: Employee) -> list[Signature]:
 
 
 def get_signature_for_signer(request: HttpRequest, pk: int) -> Signature:
-    employee = signer_employee(request)
+    """The signer's own row, in one query (the hot path of a signing burst); 404 for anyone else."""
+    user = request.user
+    if user.is_authenticated:
+        owner = Q(employee__user_id=user.pk)
+    else:
+        employee_id = request.session.get(PLEDGE_SESSION_KEY)
+        if not employee_id or request.session.get(PLEDGE_SESSION_UNTIL, 0) <= timezone.now().timestamp():
+            raise Http404
+        owner = Q(employee_id=employee_id)
     signature = (Signature.objects.select_related("campaign__version__document", "campaign__institution", "employee",
                                                   "unit", "version", "ceremony")
-                 .filter(pk=pk).first())
-    if employee is None or signature is None or signature.employee_id != employee.pk \
-            or signature.campaign.status == Campaign.Status.PREPARING:
+                 .filter(owner, pk=pk, employee__is_active=True)
+                 .exclude(campaign__status=Campaign.Status.PREPARING).first())
+    if signature is None:
         raise Http404
     return signature
 
@@ -180,11 +188,16 @@ class ChildRow:
     counts: Counts
 
 
+def totals(campaign: Campaign, unit: Unit) -> Counts:
+    """Subtree totals of `unit`: the sum of its (at most TALLY_SHARDS) rollup rows."""
+    row = Tally.objects.filter(campaign=campaign, unit=unit).aggregate(
+        a=Sum("in_scope"), s=Sum("signed"), late=Sum("late"))
+    return Counts(row["a"] or 0, row["s"] or 0, row["late"] or 0)
+
+
 def coverage(campaign: Campaign, unit: Unit) -> tuple[Counts, list[ChildRow]]:
     """Subtree totals of `unit` and of each child, read from the rollup tallies (a few dozen rows)."""
-    totals = Tally.objects.filter(campaign=campaign, unit=unit).aggregate(
-        a=Sum("in_scope"), s=Sum("signed"), late=Sum("late"))
-    counts = Counts(totals["a"] or 0, totals["s"] or 0, totals["late"] or 0)
+    counts = totals(campaign, unit)
     rows = (Tally.objects.filter(campaign=campaign, parent_unit_id=unit.pk).values("unit_id")
             .annotate(a=Sum("in_scope"), s=Sum("signed"), late=Sum("late")).order_by())
     by_id = {r["unit_id"]: Counts(r["a"] or 0, r["s"] or 0, r["late"] or 0) for r in rows}

@@ -282,7 +282,7 @@ def _page(request: HttpRequest) -> int:
 def campaign_pending(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.get_campaign_for_user(request.user, pk)
     unit = selectors.coverage_unit(request.user, campaign, request.GET.get("unit"))
-    counts, _children = selectors.coverage(campaign, unit)
+    counts = selectors.totals(campaign, unit)
     page = _page(request)
     pages = max((counts.pending + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(page, pages)
