@@ -188,7 +188,8 @@ def normalise_receipt(text: str) -> str | None:
 
 
 def receipt_kdf_params() -> dict[str, int]:
-    defaults = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+    # OWASP argon2id profile m=12 MiB, t=3, p=1: ~40 ms here; reasoning in docs/benchmarks/reporting.md.
+    defaults = {"time_cost": 3, "memory_cost": 12 * 1024, "parallelism": 1}
     return {**defaults, **getattr(settings, "MARWAH_RECEIPT_KDF", {})}
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -137,14 +137,7 @@ def _new_receipt() -> tuple[str, crypto.ReceiptSecrets]:
             return receipt, derived
 
 
-def submit_report(*, submission: Submission) -> tuple[Report, str]:
-    """Store an encrypted report; returns it and the 16-digit receipt (shown once, never stored)."""
-    sub = submission
-    if violations.category_of(sub.kind) != sub.category:
-        raise ValueError("kind does not belong to category")
-    receipt, derived = _new_receipt()  # the slow part runs before the transaction opens
-    key = crypto.new_key()
-    identity_key = crypto.new_key()
+def _store_report(*, sub: Submission, derived: crypto.ReceiptSecrets, key: bytes, identity_key: bytes) -> Report:
     with transaction.atomic():
         report = Report(
             category=sub.category, kind=sub.kind, institution=sub.institution, unit=sub.unit,
@@ -190,6 +183,27 @@ def submit_report(*, submission: Submission) -> tuple[Report, str]:
             record(actor=None, action="reporting.repeat_match", target=report, unit=report.unit_id,
                    detail={"reports": len(matched)})
             repeat_match.send(sender=Report, reports=matched)
+    return report
+
+
+def submit_report(*, submission: Submission) -> tuple[Report, str]:
+    """Store an encrypted report; returns it and the 16-digit receipt (shown once, never stored)."""
+    sub = submission
+    if violations.category_of(sub.kind) != sub.category:
+        raise ValueError("kind does not belong to category")
+    receipt, derived = _new_receipt()  # the slow part runs before the transaction opens
+    key = crypto.new_key()
+    identity_key = crypto.new_key()
+    for attempt in range(3):
+        try:
+            report = _store_report(sub=sub, derived=derived, key=key, identity_key=identity_key)
+            break
+        except OperationalError as exc:
+            # Concurrent submissions can deadlock on shared rows (audit chain heads); the whole
+            # transaction is safe to run again, unless we are inside someone else's transaction.
+            retryable = "deadlock" in str(exc).lower() or "locked" in str(exc).lower()
+            if attempt == 2 or not retryable or transaction.get_connection().in_atomic_block:
+                raise
     return report, receipt
 
 
