@@ -187,6 +187,7 @@ DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Marwah <no-reply@marwah.local
 
 # Background work: the django-tasks API; database queue on one machine, RQ/Redis at scale.
 TASK_BACKEND = envstr("TASK_BACKEND", "database")
+TASKS: dict[str, dict[str, object]]
 if TASK_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 elif TASK_BACKEND == "rq":

@@ -36,7 +36,7 @@ def grants(user: User) -> list[Grant]:
             "role", "unit_id", "unit__path", "unit__institution_id", "unit__kind", "is_chair"
         )
         cached = [Grant(*row) for row in rows]
-        user._marwah_grants = cached  # type: ignore[union-attr]
+        user._marwah_grants = cached  # type: ignore[attr-defined]
     return cached
 
 

@@ -111,7 +111,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and not user.is_verified():
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists() and not user.is_verified():  # type: ignore[attr-defined]
         # Replacing a device needs the old one first.
         return redirect("accounts:two_factor")
     device_id = request.session.get("totp_enrollment")
@@ -153,7 +153,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
-    if not user.is_verified():
+    if not user.is_verified():  # type: ignore[attr-defined]  # set by django-otp's middleware
         raise PermissionDenied
     codes = services.regenerate_recovery_codes(user=user)
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": reverse("accounts:profile")})

@@ -62,7 +62,7 @@ def seed(ctx: DemoContext) -> None:
     # Ad hoc officers in one NTT regency: PPK 5, PPS 3, KPPS 7 each, for the first few units.
     adhoc = Unit.objects.filter(path__startswith=u["kpu_kupang"].path,
                                 kind__in=[UnitKind.PPK, UnitKind.PPS, UnitKind.KPPS]).order_by("path")[:40]
-    size = {UnitKind.PPK: 5, UnitKind.PPS: 3, UnitKind.KPPS: 7}
+    size: dict[str, int] = {UnitKind.PPK: 5, UnitKind.PPS: 3, UnitKind.KPPS: 7}
     for unit in adhoc:
         for _ in range(size[unit.kind]):
             _add(ctx, unit, position=f"Anggota {unit.get_kind_display()}", etype=EmploymentType.AD_HOC)

@@ -53,7 +53,7 @@ def existing_refs(refs: set[str]) -> set[str]:
     found: set[str] = set()
     items = sorted(refs)
     for chunk in _chunks(items):
-        found.update(Employee.objects.filter(nip__in=chunk).values_list("nip", flat=True))
+        found.update(n for n in Employee.objects.filter(nip__in=chunk).values_list("nip", flat=True) if n)
         found.update(n for n in Employee.objects.filter(employee_number__in=chunk)
                      .values_list("employee_number", flat=True) if n)
     return found
@@ -120,7 +120,7 @@ def _update_rows(employees: list[Employee], fields: list[str]) -> None:
     meta = Employee._meta
     table = meta.db_table
     fields = [*fields, "updated_at"]
-    columns = ["id"] + [meta.get_field(f).column for f in fields]
+    columns = ["id"] + [str(getattr(meta.get_field(f), "column", f)) for f in fields]
     pg = connection.vendor == "postgresql"
     types = ["bigint"] + [meta.get_field(f).db_type(connection) or "text" for f in fields]
     now = timezone.now()
@@ -154,15 +154,15 @@ def _link_superiors(rows: list[Row]) -> None:
     refs = sorted({r.superior for r in wanted if r.superior})
     ids: dict[str, int] = {}
     for chunk in _chunks(refs):
-        ids.update((nip, pk) for pk, nip in Employee.objects.filter(nip__in=chunk).values_list("id", "nip"))
-        ids.update((number, pk) for pk, number in Employee.objects.filter(employee_number__in=chunk)
+        ids.update((nip or "", pk) for pk, nip in Employee.objects.filter(nip__in=chunk).values_list("id", "nip"))
+        ids.update((number or "", pk) for pk, number in Employee.objects.filter(employee_number__in=chunk)
                    .values_list("id", "employee_number"))
     current: dict[str, tuple[int, int | None]] = {}
     for chunk in _chunks([r.nip for r in wanted if r.nip]):
-        current.update((nip, (pk, boss)) for pk, nip, boss in
+        current.update((nip or "", (pk, boss)) for pk, nip, boss in
                        Employee.objects.filter(nip__in=chunk).values_list("id", "nip", "superior_id"))
     for chunk in _chunks([r.employee_number for r in wanted if not r.nip and r.employee_number]):
-        current.update((num, (pk, boss)) for pk, num, boss in
+        current.update((num or "", (pk, boss)) for pk, num, boss in
                        Employee.objects.filter(employee_number__in=chunk).values_list("id", "employee_number",
                                                                                       "superior_id"))
     pairs: list[tuple[int, int]] = []

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from marwah.accounts.models import Role
 from marwah.orgs.models import UnitKind
+
+StrOrPromise = str | Promise
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class Citation:
 class RoleUnitRule:
     role: str
     allowed_unit_kinds: frozenset[str]
-    message: str
+    message: StrOrPromise
     citation: Citation
 
 
