@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 
 def _django(*args: str) -> None:
@@ -43,7 +42,6 @@ def demo() -> int:
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marwah.settings")
-    sys.path.insert(0, str(Path.cwd()))
     args = sys.argv[1:]
     command = args[0] if args else "help"
     if command == "demo":
