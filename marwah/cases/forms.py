@@ -39,7 +39,7 @@ class ProtectionForm(forms.Form):
     item = forms.ChoiceField(label=_("Right provided"), choices=[(k, i.label) for k, i in ITEMS.items()])
     provider = forms.CharField(label=_("Provided by"), max_length=150,
                                help_text=_("For example: Satgas PKS, UPTD PPA Kabupaten Grobogan."))
-    provided_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+    provided_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                   initial=timezone.localdate)
     note = forms.CharField(label=_("Note (no details of the incident)"), max_length=300, required=False)
 
@@ -47,7 +47,7 @@ class ProtectionForm(forms.Form):
 class ReferralForm(forms.Form):
     kind = forms.ChoiceField(label=_("Referred to"), choices=list(REFERRAL_KINDS.items()))
     organisation = forms.CharField(label=_("Organisation"), max_length=150, required=False)
-    referred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+    referred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                   initial=timezone.localdate)
     state = forms.ChoiceField(label=_("State"), choices=Referral.State.choices)
     note = forms.CharField(label=_("Note (no details of the incident)"), max_length=300, required=False)

@@ -43,7 +43,7 @@ def has_cases(user: User) -> bool:
 
 def get_case_for_user(user: User, public_id: str, *, audit: bool = True) -> Case:
     """The case, if `user` may handle it; Http404 otherwise. Every successful read is audited."""
-    case = (visible_cases(user).filter(public_id=public_id)
+    case = (visible_cases(user).filter(public_id=public_id).order_by()
             .select_related("report", "handling_unit", "unit", "institution", "assignee").first())
     if case is None:
         raise Http404
@@ -76,7 +76,7 @@ class InboxRow:
 
 
 def inbox(user: User, *, q: str = "", status: str = "", category: str = "", overdue: bool = False,
-          limit: int = 200) -> list[InboxRow]:
+          limit: int = 100) -> list[InboxRow]:
     qs = visible_cases(user).select_related("handling_unit", "unit", "assignee")
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
@@ -104,25 +104,33 @@ def days_left(case: Case, today: date | None = None) -> int | None:
     return working_days_between(today or timezone.localdate(), case.stage_due)
 
 
-def eligible_handlers(case: Case) -> list[User]:
+def eligible_handlers(case: Case, current: list[Any] | None = None) -> list[User]:
     """Members, plus holders of the team's role at the handling unit — never blocked or conflicted people."""
     blocked = set(case.blocks.values_list("token", flat=True))
-    members = {m.user for m in case.members.filter(is_active=True).select_related("user")}
+    current = current if current is not None else members(case)
+    candidates = {m.user for m in current}
     role = TEAM_ROLES.get(case.team_kind)
-    holders = {ra.user for ra in RoleAssignment.objects.filter(role=role, unit=case.handling_unit,
-                                                               user__is_active=True).select_related("user")}
-    return sorted((u for u in members | holders if not is_conflicted(u, blocked)), key=lambda u: u.display_name)
+    candidates |= {ra.user for ra in RoleAssignment.objects.filter(role=role, unit=case.handling_unit_id,
+                                                                   user__is_active=True).select_related("user")}
+    bad = conflicted_users(list(candidates), blocked)
+    return sorted((u for u in candidates if u.pk not in bad), key=lambda u: u.display_name)
+
+
+def conflicted_users(users: list[User], blocked_tokens: set[str]) -> set[int]:
+    """Blocked users, and (transitive) subordinates of a reported employee, found through keyed tokens."""
+    out = {u.pk for u in users if user_token(u.pk) in blocked_tokens}
+    employees = dict(Employee.objects.filter(user__in=users).values_list("user_id", "pk"))
+    for user_id, employee_id in employees.items():
+        if user_id in out:
+            continue
+        chain = [employee_id, *superior_chain_ids(employee_id)]
+        if any(employee_token(eid) in blocked_tokens for eid in chain):
+            out.add(user_id)
+    return out
 
 
 def is_conflicted(user: User, blocked_tokens: set[str]) -> bool:
-    """Blocked, or a (transitive) subordinate of a reported employee (checked through keyed tokens)."""
-    if user_token(user.pk) in blocked_tokens:
-        return True
-    employee_id = Employee.objects.filter(user=user).values_list("pk", flat=True).first()
-    if employee_id is None:
-        return False
-    chain = [employee_id, *superior_chain_ids(employee_id)]
-    return any(employee_token(eid) in blocked_tokens for eid in chain)
+    return user.pk in conflicted_users([user], blocked_tokens)
 
 
 def members(case: Case) -> list[Any]:

@@ -142,8 +142,10 @@ def _require_member(case: Case, actor: User) -> CaseMember:
 
 def can_manage(case: Case, user: User) -> bool:
     """The team chair, the leader and the direct superior (in superior cases) may assign and reassign."""
-    return case.members.filter(user=user, is_active=True, reason__in=["leader", "superior"]).exists() or \
-        case.members.filter(user=user, is_active=True, is_chair=True).exists()
+    from django.db.models import Q
+
+    return case.members.filter(Q(reason__in=["leader", "superior"]) | Q(is_chair=True), user=user,
+                               is_active=True).exists()
 
 
 @transaction.atomic

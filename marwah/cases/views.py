@@ -73,7 +73,9 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     decision = getattr(case, "decision", None) if case.status in (Status.DECISION, Status.FOLLOW_UP,
                                                                   Status.CLOSED) else None
     suggestions = suggest_sanctions(case.kind, employment_type=case.accused_employment_type)
-    handlers = selectors.eligible_handlers(case)
+    team = selectors.members(case)
+    can_manage = any(m.user_id == user.pk and (m.is_chair or m.reason in ("leader", "superior")) for m in team)
+    handlers = selectors.eligible_handlers(case, team) if can_manage else []
     protection = selectors.protection_records(case)
     given = {m.item for m in protection}
     checklist = [(label, cit, [(i, i.code in given) for i in ITEMS.values() if i.group == g])
@@ -85,12 +87,12 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "kind": KINDS.get(case.kind),
         "category": CATEGORIES.get(case.category),
         "days_left": selectors.days_left(case),
-        "members": selectors.members(case),
+        "members": team,
         "events": selectors.timeline(case),
         "actions": STATUS_ACTIONS.get(case.status, []),
         "can_reject": case.status in (Status.RECEIVED, Status.VERIFIED),
         "can_decide": case.status == Status.EXAMINATION,
-        "can_manage": services.can_manage(case, user),
+        "can_manage": can_manage,
         "decision": decision,
         "decision_sanctions": _sanctions(decision),
         "suggestions": suggestions,

@@ -7,7 +7,7 @@ from marwah.worktime.models import Holiday
 
 
 class HolidayForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     name = forms.CharField(label=_("Name"), max_length=150)
     kind = forms.ChoiceField(label=_("Kind"), choices=Holiday.Kind.choices)
     note = forms.CharField(label=_("Legal basis or note"), max_length=200, required=False,

@@ -71,15 +71,21 @@ def add_working_days(start: date, n: int) -> date:
 
 
 def working_days_between(a: date, b: date) -> int:
-    """Working days after `a` up to and including `b`; negative when `b` is before `a`."""
+    """Working days after `a` up to and including `b`; negative when `b` is before `a`.
+
+    Whole weeks are counted arithmetically, so a date two years away costs no more than one nearby.
+    """
     if b < a:
         return -working_days_between(b, a)
-    count = 0
-    day = a
-    while day < b:
+    weeks, rest = divmod((b - a).days, 7)
+    count = weeks * 5
+    day = a + timedelta(days=weeks * 7)
+    for _ in range(rest):
         day += timedelta(days=1)
-        if is_working_day(day):
+        if day.weekday() < 5:
             count += 1
+    for year in range(a.year, b.year + 1):
+        count -= sum(1 for h in holidays_in_year(year) if a < h <= b and h.weekday() < 5)
     return count
 
 

@@ -113,3 +113,15 @@ def test_plain_employee_and_leader_are_refused(people, as_user, y2025):
     assert hr.get("/hari-kerja/?tahun=2025").status_code == 200
     assert hr.post("/hari-kerja/", {"date": "2025-12-08", "name": "x", "kind": "public"}).status_code == 403
     assert Holiday.objects.get(pk=day.pk).is_active
+
+
+def test_working_days_between_matches_counting_day_by_day(y2025):
+    from datetime import timedelta
+
+    start = date(2024, 12, 20)
+    for offset in range(0, 420, 7):
+        for extra in range(7):
+            end = start + timedelta(days=offset + extra)
+            slow = sum(1 for i in range(1, (end - start).days + 1)
+                       if services.is_working_day(start + timedelta(days=i)))
+            assert services.working_days_between(start, end) == slow, end
