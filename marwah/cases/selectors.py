@@ -98,6 +98,17 @@ def inbox(user: User, *, q: str = "", status: str = "", category: str = "", over
             for c in rows]
 
 
+def attention_counts(user: User) -> dict[str, int]:
+    """Open cases, overdue ones and repeat-perpetrator flags, for the home page (one query)."""
+    from django.db.models import Count
+
+    today = timezone.localdate()
+    row = visible_cases(user).filter(status__in=OPEN_STATUSES).aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(stage_due__lt=today)),
+        repeat=Count("pk", filter=Q(repeat_flag=True)))
+    return {k: v or 0 for k, v in row.items()}
+
+
 def days_left(case: Case, today: date | None = None) -> int | None:
     if not case.stage_due or not case.is_open:
         return None

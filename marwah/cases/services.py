@@ -205,6 +205,8 @@ def remove_member(*, case: Case, actor: User, user: User) -> None:
     """A handler who leaves the team loses access to the case (the chair reassigns it)."""
     if not can_manage(case, actor):
         raise ValidationError(_("Only the team chair or the leader can change the team."))
+    if user.pk == actor.pk:
+        raise ValidationError(_("Ask another chair or the leader to take you off the case."))
     CaseMember.objects.filter(case=case, user=user).update(is_active=False)
     if case.assignee_id == user.pk:
         case.assignee = None

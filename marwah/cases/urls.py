@@ -11,6 +11,7 @@ urlpatterns = [
     path("<str:public_id>/status/", views.change_status, name="status"),
     path("<str:public_id>/tugaskan/", views.assign, name="assign"),
     path("<str:public_id>/bagikan/", views.share, name="share"),
+    path("<str:public_id>/anggota/<int:user_id>/keluar/", views.remove_member, name="remove_member"),
     path("<str:public_id>/pelindungan/", views.add_protection, name="protection"),
     path("<str:public_id>/rujukan/", views.add_referral, name="referral"),
     path("<str:public_id>/putusan/", views.decide, name="decide"),

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -129,10 +129,37 @@ def _reverse_or_empty(name: str, *args: Any) -> str:
         return ""
 
 
+SHARED_KEY = "mw_cases_shared"
+
+
 @login_required
 def detail(request: HttpRequest, public_id: str) -> HttpResponse:
     case = selectors.get_case_for_user(_user(request), public_id)
-    return render(request, "cases/detail.html", _detail_context(request, case))
+    context = _detail_context(request, case)
+    shared = request.session.get(SHARED_KEY, [])
+    if context["content"] is not None and case.pk not in shared:
+        # The first time a handler with an unlocked key opens the case in this session, team members
+        # still without a sealed copy of the report key get one (new members, reassignments).
+        services.share_with_team(case=case, actor=_user(request), request=request)
+        request.session[SHARED_KEY] = [*shared[-50:], case.pk]
+    return render(request, "cases/detail.html", context)
+
+
+@login_required
+@require_POST
+def remove_member(request: HttpRequest, public_id: str, user_id: int) -> HttpResponse:
+    """A handler who left the team is taken off the case; the chair then assigns someone else."""
+    case = selectors.get_case_for_user(_user(request), public_id)
+    member = next((m for m in selectors.members(case) if m.user_id == user_id), None)
+    if member is None:
+        raise Http404
+    try:
+        services.remove_member(case=case, actor=_user(request), user=member.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _back(case, "team")
+    messages.success(request, _("Removed from the case. Assign another handler if needed."))
+    return _back(case, "team")
 
 
 def _back(case: Case, anchor: str = "") -> HttpResponse:

@@ -94,3 +94,27 @@ def test_member_without_chair_cannot_assign(sv_case, people, tree, as_user):
     assert client.get(f"/kasus/{sv_case.public_id}/").status_code == 200
     response = client.post(f"/kasus/{sv_case.public_id}/tugaskan/", {"assignee": str(member.pk)})
     assert response.status_code == 400
+
+
+def test_chair_takes_a_leaver_off_and_reassigns(sv_case, people, tree, as_user):
+    from conftest import make_person
+    from marwah.accounts.models import Role
+
+    newcomer = make_person(tree.jateng, username="anggota_baru", role=Role.SATGAS_PKS)
+    chair = as_user(people.satgas_jateng)
+    leader = people.leader_jateng
+    url = f"/kasus/{sv_case.public_id}/"
+    assert chair.post(url + f"anggota/{leader.pk}/keluar/").status_code == 302
+    assert as_user(leader).get(url).status_code == 404  # no longer on the case
+    assert chair.post(url + "tugaskan/", {"assignee": str(newcomer.pk)}).status_code == 302
+    sv_case.refresh_from_db()
+    assert sv_case.assignee == newcomer
+    assert as_user(newcomer).get(url).status_code == 200
+    # a plain member cannot take people off
+    assert as_user(newcomer).post(url + f"anggota/{people.satgas_jateng.pk}/keluar/").status_code == 302
+    assert sv_case.members.get(user=people.satgas_jateng).is_active
+
+
+def test_home_panel_counts_only_own_cases(sv_case, people, as_user):
+    assert "kasus" in as_user(people.satgas_jateng).get("/").content.decode().lower()
+    assert "/kasus/" not in as_user(people.satgas_jatim).get("/").content.decode().split("<main")[1]
