@@ -82,7 +82,7 @@ def make_person(unit: Unit, *, username: str, name: str | None = None, role: str
                                     first_name=name or username.title())
     Employee.objects.create(
         institution=unit.institution, unit=unit, unit_path=unit.path, name=name or username.title(),
-        nip=f"19850312201001{1 + _nip_seq[0] % 2}{_nip_seq[0]:03d}", employment_type=employment_type,
+        nip=f"19850312201001{1 + _nip_seq[0] % 2}{_nip_seq[0] % 1000:03d}", employment_type=employment_type,
         user=user, superior=superior, email=user.email,
     )
     if role:

@@ -86,3 +86,11 @@ def test_audit_log_refusals(as_user, people, tree):
     kum_auditor = make_person(tree.hq, username="aud_kum", role=Role.AUDITOR)
     response = as_user(kum_auditor).get("/audit/?action=case.read")
     assert response.context["entries"] == []
+
+
+def test_one_transaction_writes_to_one_chain(db):
+    # Locking two chain heads in one transaction could deadlock against another transaction.
+    for _ in range(5):
+        with transaction.atomic():
+            chains = {services.record(actor=None, action="test.write").chain for _ in range(4)}
+        assert len(chains) == 1
