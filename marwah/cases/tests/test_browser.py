@@ -65,5 +65,9 @@ def test_phone_report_handled_to_a_decision(new_page, people, tree, kpu):
     assert dl.value.suggested_filename.endswith(".pdf")
     case.refresh_from_db()
     assert case.status == "decision"
+    staff.set_viewport_size({"width": 360, "height": 740})  # Mey on her phone (same session)
+    staff.goto(f"/kasus/{case.public_id}/")
+    staff.wait_for_selector("text=PENANDA-UJI-77")
+    screenshot(staff, "cases-07-phone-case-page")
     # The accused's own manager (Heru) and the accused never see it.
     assert emp(kpu.bambang).user_id not in set(case.members.values_list("user_id", flat=True))
