@@ -30,8 +30,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy marwah
 
+# Each app (and the rules catalog) keeps its own catalog; translate the new Indonesian entries after this.
 messages: $(STAMP)
-	cd marwah && ../$(BIN)/marwah makemessages -l id -l en --no-obsolete --ignore=tests/* && ../$(BIN)/marwah compilemessages
+	for dir in marwah/*/locale; do (cd $$dir/.. && ../../$(BIN)/marwah makemessages -l id -l en --ignore='tests/*' -v 0); done
+	$(BIN)/marwah compilemessages -v 0 --ignore=.venv
 
 bench: install
 	bash benchmarks/run.sh

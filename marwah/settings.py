@@ -160,7 +160,8 @@ CACHES = {
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The regulation catalog (marwah/rules) is not an app, so its catalog is listed here.
+LOCALE_PATHS = [BASE_DIR / "rules" / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
@@ -200,6 +201,8 @@ else:
 # Keys kept outside the database (see docs/decisions.md, "Secrets").
 MARWAH_MATCH_SECRET = local_secret("MARWAH_MATCH_SECRET", DATA_DIR)
 MARWAH_FILE_KEY = local_secret("MARWAH_FILE_KEY", DATA_DIR)
+# Closed cases are purged (content and keys; statistics stay) after this many days. UNCONFIRMED default.
+MARWAH_CASE_RETENTION_DAYS = envint("MARWAH_CASE_RETENTION_DAYS", 5 * 365)
 
 LOGGING = {
     "version": 1,
