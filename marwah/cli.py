@@ -55,6 +55,9 @@ def main() -> None:
         django.setup()
         from django.conf import settings
 
+        from marwah.core.schedule import start_in_background
+
+        start_in_background()
         if settings.TASK_BACKEND == "rq":
             _django("rqworker", "default")
         else:
