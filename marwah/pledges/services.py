@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import os
 import random
 import secrets
@@ -196,7 +197,7 @@ def _new_verify_code() -> str:
     return base64.b32encode(secrets.token_bytes(10)).decode()
 
 
-def _bump_tallies(signature: Signature, campaign: Campaign, *, late: bool) -> None:
+def _tally_rows(signature: Signature, campaign: Campaign, *, late: bool) -> list[Any]:
     """+1 on the rollup of every unit from the campaign's root down to the signer's unit, in
     root-first order (so concurrent signers cannot deadlock) on a random shard near the root."""
     ids = decode_path(signature.unit_path)
@@ -205,12 +206,39 @@ def _bump_tallies(signature: Signature, campaign: Campaign, *, late: bool) -> No
     for depth in range(start, len(ids)):
         shard = random.randrange(TALLY_SHARDS) if depth < SHARDED_DEPTH else 0
         rows += [campaign.pk, ids[depth], ids[depth - 1] if depth else None, shard, 0 if late else 1, 1 if late else 0]
-    values = ",".join(["(%s,%s,%s,%s,0,%s,%s)"] * (len(rows) // 6))
+    return rows
+
+
+_TALLY_UPSERT = (" ON CONFLICT (campaign_id, unit_id, shard) DO UPDATE SET "
+                 "signed = pledges_tally.signed + excluded.signed, late = pledges_tally.late + excluded.late")
+
+
+def _mark_signed(signature: Signature, campaign: Campaign, values: dict[str, Any], *, late: bool) -> bool:
+    """Flip pending → signed and bump the tallies; False if someone (a double click) was first."""
+    rows = _tally_rows(signature, campaign, late=late)
+    n = len(rows) // 6
+    if connection.vendor == "postgresql":
+        # One round trip: the UPDATE feeds the tally upsert only if it changed the row.
+        tuples = ",".join(["(%s::bigint,%s::bigint,%s::bigint,%s::smallint,0,%s::int,%s::int)"] * n)
+        with connection.cursor() as cur:
+            cur.execute(
+                "WITH s AS (UPDATE pledges_signature SET status = %s, signed_at = %s, version_id = %s, "  # noqa: S608
+                "fields = %s::jsonb, text_sha256 = %s, method = %s, ceremony_id = %s, verify_code = %s "
+                "WHERE id = %s AND status = 'pending' RETURNING id) "
+                "INSERT INTO pledges_tally (campaign_id, unit_id, parent_unit_id, shard, in_scope, signed, late) "
+                f"SELECT * FROM (VALUES {tuples}) v WHERE EXISTS (SELECT 1 FROM s)" + _TALLY_UPSERT,
+                [values["status"], values["signed_at"], values["version"], json.dumps(values["fields"]),
+                 values["text_sha256"], values["method"], values["ceremony"], values["verify_code"], signature.pk,
+                 *rows])
+            return cur.rowcount > 0
+    orm_values = {key: value for key, value in values.items() if key != "ceremony"}
+    if not Signature.objects.filter(pk=signature.pk, status=Signature.Status.PENDING).update(
+            ceremony_id=values["ceremony"], **orm_values):
+        return False
     with connection.cursor() as cur:
-        cur.execute(
-            "INSERT INTO pledges_tally (campaign_id, unit_id, parent_unit_id, shard, in_scope, signed, late) "  # noqa: S608
-            f"VALUES {values} ON CONFLICT (campaign_id, unit_id, shard) DO UPDATE SET "
-            "signed = pledges_tally.signed + excluded.signed, late = pledges_tally.late + excluded.late", rows)
+        cur.execute("INSERT INTO pledges_tally (campaign_id, unit_id, parent_unit_id, shard, in_scope, signed, late) "  # noqa: S608
+                    f"VALUES {','.join(['(%s,%s,%s,%s,0,%s,%s)'] * n)}" + _TALLY_UPSERT, rows)
+    return True
 
 
 def sign(*, signature: Signature, method: str, actor: Any = None, ceremony: Ceremony | None = None,
@@ -226,12 +254,11 @@ def sign(*, signature: Signature, method: str, actor: Any = None, ceremony: Cere
     code = _new_verify_code()
     status = Signature.Status.LATE if late else Signature.Status.SIGNED
     with transaction.atomic():
-        changed = Signature.objects.filter(pk=signature.pk, status=Signature.Status.PENDING).update(
-            status=status, signed_at=now, version=campaign.version_id, fields=fields, text_sha256=digest,
-            method=method, ceremony=ceremony, verify_code=code)
-        if not changed:
+        values = {"status": status, "signed_at": now, "version": campaign.version_id, "fields": fields,
+                  "text_sha256": digest, "method": method, "ceremony": ceremony.pk if ceremony else None,
+                  "verify_code": code}
+        if not _mark_signed(signature, campaign, values, late=late):
             return False
-        _bump_tallies(signature, campaign, late=late)
         record(actor=actor, action="pledge.signed", target=signature, unit=signature.unit_id,
                detail={"campaign": campaign.pk, "method": method, "late": late})
         if campaign.prerender_pdfs:

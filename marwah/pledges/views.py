@@ -88,7 +88,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
                 password_verified.send(sender=User, request=request, user=user, password=form.cleaned_data["password"])
             method = Signature.Method.PASSWORD if user else Signature.Method.CODE
             services.sign(signature=signature, method=method, actor=user)
-            messages.success(request, _("Signed. Thank you."))
+            # No flash message: the signed page says so itself, and the burst path stays lean.
             return redirect("pledges:sign", pk=signature.pk)
     elif request.method == "POST":
         return redirect("pledges:sign", pk=signature.pk)  # signing twice changes nothing
