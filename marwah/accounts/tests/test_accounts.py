@@ -162,10 +162,9 @@ def test_demo_code_is_shown_only_in_demo_mode_for_demo_users(people, settings, m
     assert "demo-code" not in client.get("/akun/2fa/").content.decode()
 
 
-def test_demo_mode_check_refuses_postgres(settings):
+def test_demo_mode_check_refuses_postgres(settings, monkeypatch):
     settings.DEMO_MODE = True
-    settings.DATABASES = {**settings.DATABASES, "default": {**settings.DATABASES["default"],
-                                                            "ENGINE": "django.db.backends.postgresql"}}
+    monkeypatch.setitem(settings.DATABASES["default"], "ENGINE", "django.db.backends.postgresql")
     assert [e.id for e in demo_mode_is_local(None)] == ["marwah.E001"]
 
 
