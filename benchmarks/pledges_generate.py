@@ -53,7 +53,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--kpps", type=int, default=820_000)
     ap.add_argument("--sessions", type=int, default=40_000)
+    ap.add_argument("--sessions-only", action="store_true", help="only add sessions for people still unsigned")
     args = ap.parse_args()
+    if args.sessions_only:
+        from marwah.pledges.models import Campaign
+
+        make_sessions(Campaign.objects.get(pk=int((OUT / "campaign.txt").read_text())), args.sessions)
+        return
     levels = [  # kind, count, people per unit
         ("kpu_ri", 1, 1000), ("kpu_prov", 38, 40), ("kpu_kab", 514, 30), ("ppk", 7_300, 5),
         ("pps", 83_700, 3), ("kpps", args.kpps, 7)]
@@ -105,19 +111,24 @@ def main() -> None:
     print(f"launch (background task): {total} people in scope in {time.time() - t:.0f} s", flush=True)
     step("analyze", "ANALYZE")
 
-    # Pledge-only sessions (as a one-time code opens them) for a random sample of KPPS officers.
+    make_sessions(campaign, args.sessions)
+
+
+def make_sessions(campaign, count: int) -> None:
+    """Pledge-only sessions (as a one-time code opens them) for a random sample of unsigned KPPS officers."""
     t = time.time()
     with connection.cursor() as cur:  # a random sample without sorting millions of rows
         cur.execute("SELECT s.id, s.employee_id FROM pledges_signature s TABLESAMPLE SYSTEM (2) "
-                    "JOIN orgs_unit u ON u.id = s.unit_id WHERE s.campaign_id = %s AND u.kind = 'kpps' LIMIT %s",
-                    [campaign.pk, args.sessions])
+                    "JOIN orgs_unit u ON u.id = s.unit_id WHERE s.campaign_id = %s AND u.kind = 'kpps' "
+                    "AND s.status = 'pending' LIMIT %s", [campaign.pk, count])
         rows = cur.fetchall()
     store = SessionStore()
     until = time.time() + 7 * 86400
     expire = timezone.now() + timezone.timedelta(days=7)
     sessions, lines = [], []
+    prefix = f"b{int(time.time()) % 100000:05d}"
     for i, (sig_id, employee_id) in enumerate(rows):
-        key = f"bench{i:06d}" + "x" * 20
+        key = f"{prefix}{i:06d}".ljust(32, "x")
         data = store.encode({"pledges_employee_id": employee_id, "pledges_until": until})
         sessions.append(Session(session_key=key, session_data=data, expire_date=expire))
         lines.append(f"{key} {sig_id}")
@@ -126,7 +137,6 @@ def main() -> None:
     (OUT / "targets.txt").write_text("\n".join(lines) + "\n")
     (OUT / "campaign.txt").write_text(str(campaign.pk))
     print(f"{len(lines)} sessions in {time.time() - t:.0f} s; campaign {campaign.pk}", flush=True)
-
 
 if __name__ == "__main__":
     main()

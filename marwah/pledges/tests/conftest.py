@@ -7,11 +7,13 @@ from django.utils import timezone
 
 from marwah.pledges import services
 from marwah.pledges.models import Campaign, Document
+from marwah.pledges.selectors import _CAMPAIGNS
 
 
 @pytest.fixture(autouse=True)
 def _pledge_dirs(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+    _CAMPAIGNS.clear()  # ids are reused between test databases
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from marwah.pledges import services
 from marwah.pledges.models import Campaign, Signature
+from marwah.pledges.selectors import _CAMPAIGNS
 from marwah.pledges.text import fill, text_hash
 
 PASSWORD = "rahasia-uji-123"
@@ -142,6 +143,7 @@ def test_pdf_is_cached_and_matches_signed_hash(tree, people, pact, launch, djang
 def test_late_signature_is_marked_late(tree, people, pact, launch, as_user):
     campaign = launch(actor=people.admin, unit=tree.grobogan, version=pact.versions.first())
     Campaign.objects.filter(pk=campaign.pk).update(deadline=timezone.localdate() - dt.timedelta(days=1))
+    _CAMPAIGNS.clear()  # a deadline change reaches running processes within CAMPAIGN_CACHE_SECONDS
     client = as_user(people.employee)
     signature = _sig(campaign, people.employee)
     page = client.get(reverse("pledges:sign", args=[signature.pk]))
