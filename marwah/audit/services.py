@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
@@ -17,33 +17,21 @@ from marwah.audit.models import AuditEntry, ChainHead
 CHAINS: int = getattr(settings, "AUDIT_CHAINS", 8)
 
 
-def entry_hash(
-    *,
-    chain: int,
-    seq: int,
-    created_at: datetime,
-    actor_id: int | None,
-    actor_label: str,
-    action: str,
-    target_type: str,
-    target_id: str,
-    unit_id: int | None,
-    detail: dict[str, Any],
-    prev_hash: str,
-) -> str:
+def entry_hash(entry: AuditEntry) -> str:
+    """SHA-256 over the entry's content and the previous entry's hash in its chain."""
     payload = json.dumps(
         [
-            chain,
-            seq,
-            created_at.astimezone(UTC).isoformat(),
-            actor_id,
-            actor_label,
-            action,
-            target_type,
-            target_id,
-            unit_id,
-            detail,
-            prev_hash,
+            entry.chain,
+            entry.seq,
+            entry.created_at.astimezone(UTC).isoformat(),
+            entry.actor_id,
+            entry.actor_label,
+            entry.action,
+            entry.target_type,
+            entry.target_id,
+            entry.unit_id,
+            entry.detail,
+            entry.prev_hash,
         ],
         sort_keys=True,
         separators=(",", ":"),
@@ -98,11 +86,10 @@ def record(
     with transaction.atomic():
         head, _ = ChainHead.objects.select_for_update().get_or_create(chain=chain)
         seq = head.seq + 1
-        created_at = timezone.now()
-        digest = entry_hash(
+        entry = AuditEntry(
             chain=chain,
             seq=seq,
-            created_at=created_at,
+            created_at=timezone.now(),
             actor_id=actor_id,
             actor_label=actor_label,
             action=action,
@@ -112,20 +99,9 @@ def record(
             detail=detail,
             prev_hash=head.last_hash,
         )
-        entry = AuditEntry.objects.create(
-            chain=chain,
-            seq=seq,
-            created_at=created_at,
-            actor_id=actor_id,
-            actor_label=actor_label,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            unit_id=unit_id,
-            detail=detail,
-            prev_hash=head.last_hash,
-            hash=digest,
-        )
+        entry.hash = entry_hash(entry)
+        entry.save(force_insert=True)
+        digest = entry.hash
         head.seq = seq
         head.last_hash = digest
         head.save(update_fields=["seq", "last_hash"])
@@ -144,19 +120,7 @@ def verify_chains() -> tuple[int, AuditEntry | None, str]:
                 return checked, entry, f"sequence gap: expected {expected_seq}"
             if entry.prev_hash != prev:
                 return checked, entry, "previous hash does not match"
-            digest = entry_hash(
-                chain=entry.chain,
-                seq=entry.seq,
-                created_at=entry.created_at,
-                actor_id=entry.actor_id,
-                actor_label=entry.actor_label,
-                action=entry.action,
-                target_type=entry.target_type,
-                target_id=entry.target_id,
-                unit_id=entry.unit_id,
-                detail=entry.detail,
-                prev_hash=entry.prev_hash,
-            )
+            digest = entry_hash(entry)
             if digest != entry.hash:
                 return checked, entry, "content does not match its hash"
             prev = entry.hash
