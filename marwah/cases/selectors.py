@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from marwah.accounts.models import Role, RoleAssignment, User
@@ -171,7 +172,7 @@ class PublicStatus:
     team_label: Any = ""
 
 
-NEXT_STEP = {
+NEXT_STEP: dict[str, str | Promise] = {
     Status.RECEIVED: _("The team will check your report. You can come back with your receipt to see "
                        "questions from the team."),
     Status.VERIFIED: _("The team will examine the report. They may ask you questions here."),

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from marwah.accounts.models import User
@@ -47,7 +48,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 
 # Reporter-facing wording of each step (the reporter sees these, never handler notes).
-REPORTER_NOTES = {
+REPORTER_NOTES: dict[str, str | Promise] = {
     Status.VERIFIED: _("Your report was checked and will be followed up."),
     Status.EXAMINATION: _("The team is examining the report."),
     Status.FOLLOW_UP: _("The decision is being carried out."),
@@ -317,14 +318,17 @@ def check_deadlines(today: date | None = None) -> dict[str, int]:
                                                   Status.DECISION, Status.FOLLOW_UP)],
                                      stage_due__isnull=False, escalated_at__isnull=True)
     for case in open_cases.iterator():
-        left = working_days_between(today, case.stage_due)
+        due = case.stage_due
+        if due is None:  # excluded by the query; keeps the type checker informed
+            continue
+        left = working_days_between(today, due)
         with transaction.atomic():
-            if today > case.stage_due:
+            if today > due:
                 case.escalated_at = timezone.now()
                 case.save(update_fields=["escalated_at"])
                 _event(case, actor=None, kind="overdue")
                 record(actor=None, action="case.overdue", target=case, unit=case.handling_unit_id,
-                       detail={"stage": case.stage, "due": case.stage_due.isoformat()})
+                       detail={"stage": case.stage, "due": due.isoformat()})
                 _notify(case, _managers(case) + ([case.assignee_id] if case.assignee_id else []), "overdue")
                 escalated += 1
             elif left <= deadline_rules.REMINDER_WORKING_DAYS and case.reminded_at is None:

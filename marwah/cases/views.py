@@ -36,7 +36,7 @@ from marwah.rules.protection import GROUPS, ITEMS, REFERRAL_CITATION
 from marwah.rules.sanctions import suggest_sanctions
 from marwah.rules.violations import CATEGORIES, KINDS
 
-STATUS_ACTIONS = {
+STATUS_ACTIONS: dict[str, list[tuple[Status, str]]] = {
     Status.RECEIVED: [(Status.VERIFIED, "verify")],
     Status.VERIFIED: [(Status.EXAMINATION, "examine")],
     Status.DECISION: [(Status.FOLLOW_UP, "follow_up")],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import time
 from dataclasses import dataclass
+from typing import Literal, overload
 
 from django.http import HttpRequest
 
@@ -29,6 +30,10 @@ class StagedFile:
     size: int
 
 
+@overload
+def _draft(request: HttpRequest, *, create: Literal[True]) -> tuple[dict, bytes]: ...
+@overload
+def _draft(request: HttpRequest, *, create: Literal[False]) -> tuple[dict, bytes] | None: ...
 def _draft(request: HttpRequest, *, create: bool) -> tuple[dict, bytes] | None:
     draft = request.session.get(SESSION_DRAFT)
     if draft:

@@ -80,10 +80,10 @@ def _reencode_image(data: bytes) -> tuple[bytes, str, str]:
         fmt = img.format
         if img.width * img.height > MAX_PIXELS:
             raise ValidationError(_("The image is too large (more than 40 megapixels)."))
-        img = ImageOps.exif_transpose(img)
-        has_alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
+        upright = ImageOps.exif_transpose(img)
+        has_alpha = upright.mode in ("RGBA", "LA", "PA") or (upright.mode == "P" and "transparency" in upright.info)
         keep_alpha = has_alpha and fmt != "JPEG"
-        pixels = img.convert("RGBA" if keep_alpha else "RGB")
+        pixels = upright.convert("RGBA" if keep_alpha else "RGB")
         # A fresh image from raw pixels carries no metadata at all.
         clean = Image.frombytes(pixels.mode, pixels.size, pixels.tobytes())
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +27,8 @@ class ReportForm(forms.Form):
                                          error_messages={"required": _("Please choose the institution.")})
     province = forms.CharField(required=False, max_length=13, label=_("Province"))
     unit = forms.IntegerField(required=True, widget=forms.HiddenInput,
-                              error_messages={"required": _("Please choose the office where it happened.")})
+                              error_messages={"required": _("Please choose the office where it happened."),
+                                              "invalid": _("Please choose the office where it happened.")})
     where_text = forms.CharField(label=_("Where exactly?"), max_length=300, required=False,
                                  help_text=_("For example: a meeting room, a field trip, a WhatsApp group."))
     accused_text = forms.CharField(
@@ -44,12 +47,12 @@ class ReportForm(forms.Form):
     def __init__(self, *args, category: str, institutions, logged_in: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.category = category
-        self.fields["kind"].choices = violations.kind_choices(category)
-        self.fields["institution"].choices = [("", _("— choose —"))] + [(i.pk, i.name) for i in institutions]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = violations.kind_choices(category)
+        cast(forms.ChoiceField, self.fields["institution"]).choices = [("", _("— choose —"))] + [(i.pk, i.name) for i in institutions]
         modes = [(ANONYMOUS, _("No, report anonymously")), (NAMED, _("Yes, I will give my name and contact"))]
         if logged_in:
             modes.append((ACCOUNT, _("Yes, use the identity of my account")))
-        self.fields["identity_mode"].choices = modes
+        cast(forms.ChoiceField, self.fields["identity_mode"]).choices = modes
 
     def clean(self):
         data = super().clean()

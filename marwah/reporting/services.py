@@ -13,6 +13,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -153,7 +154,7 @@ def _store_report(*, sub: Submission, derived: crypto.ReceiptSecrets, key: bytes
         report.content = crypto.encrypt_text(key, json.dumps(content), aad=content_aad(report, "content"))
         user = sub.reporter_user if not sub.is_anonymous else None
         employee = getattr(user, "employee", None) if user is not None else None
-        identity = {"anonymous": sub.is_anonymous}
+        identity: dict[str, Any] = {"anonymous": sub.is_anonymous}
         if not sub.is_anonymous:
             identity.update({
                 "name": sub.reporter_name or (employee.name if employee else getattr(user, "display_name", "")),
@@ -230,7 +231,7 @@ def post_staff_message(*, request: HttpRequest, report: Report, text: str) -> Me
         raise PermissionDenied("locked")
     with transaction.atomic():
         msg = Message.objects.create(
-            report=report, from_reporter=False, author=request.user,
+            report=report, from_reporter=False, author=vault.request_user(request),
             body=crypto.encrypt_text(key, text, aad=content_aad(report, "message")))
         record(actor=request.user, action="reporting.staff_message", target=report, unit=report.unit_id)
     return msg
@@ -250,7 +251,7 @@ def request_identity(*, request: HttpRequest, report: Report, reason: str) -> Id
         raise PermissionDenied("locked")
     with transaction.atomic():
         req = IdentityRequest.objects.create(
-            report=report, requester=request.user,
+            report=report, requester=vault.request_user(request),
             reason=crypto.encrypt_text(key, reason, aad=content_aad(report, "identity-reason")))
         record(actor=request.user, action="reporting.identity_requested", target=report, unit=report.unit_id,
                detail={"request": req.pk})
@@ -265,7 +266,7 @@ def decide_identity_request(*, request: HttpRequest, identity_request: IdentityR
         raise PermissionDenied("already decided")
     with transaction.atomic():
         req.status = IdentityRequest.Status.APPROVED if approve else IdentityRequest.Status.REFUSED
-        req.decided_by = request.user
+        req.decided_by = vault.request_user(request)
         req.decided_at = timezone.now()
         req.save(update_fields=["status", "decided_by", "decided_at"])
         record(actor=request.user, action=f"reporting.identity_{req.status}", target=req.report,

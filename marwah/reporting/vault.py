@@ -17,10 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from marwah.accounts.models import User
 from marwah.audit.services import record
 from marwah.reporting import crypto
 from marwah.reporting.models import Report, ReportAccess, UserKey
@@ -30,6 +32,14 @@ SESSION_USER_KEY = "mw_uk"
 
 def _session_aad(user_id: int) -> str:
     return f"session-user-key:{user_id}"
+
+
+def request_user(request: HttpRequest) -> User:
+    """The signed-in user of a staff request; PermissionDenied for a visitor without an account."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def remember_private_key(request: HttpRequest, user_id: int, private_key: bytes) -> None:
@@ -92,7 +102,7 @@ def unlock_user_key(*, user, password: str) -> bytes:
 
 def try_unlock(*, request: HttpRequest, password: str) -> bool:
     """For the unlock page: check the password against the stored key only (never replace it)."""
-    user = request.user
+    user = request_user(request)
     if not user.check_password(password):
         return False
     uk = UserKey.objects.filter(user=user).first()
@@ -174,7 +184,7 @@ def report_key_for(request: HttpRequest, report: Report) -> bytes | None:
     key = None
     private = session_private_key(request)
     if private is not None:
-        sealed = ReportAccess.objects.filter(report=report, user=request.user).values_list(
+        sealed = ReportAccess.objects.filter(report=report, user=request_user(request)).values_list(
             "sealed_key", flat=True).first()
         if sealed is not None:
             try:

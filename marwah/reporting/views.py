@@ -7,12 +7,13 @@ session wrapped with the server secret; staff URLs carry only the random public_
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -76,17 +77,30 @@ def _category_or_404(category: str) -> violations.Category:
     return found
 
 
+def _id(value: str | None) -> int | None:
+    """A database id sent by the browser, or None for anything else.
+
+    Only ASCII digits, and short enough for any database: `str.isdigit()` also accepts "²", which
+    `int()` refuses, and 30 digits overflow SQLite — both were a 500 on the public pages.
+    """
+    if value and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
 def _int_list(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.isdigit()][:10]
+    return [i for i in map(_id, values) if i is not None][:10]
 
 
 def _form_context(request: HttpRequest, form: ReportForm, category: violations.Category, *,
                   file_errors: list[str], institutions) -> dict:
-    data = form.data if form.is_bound else {}
-    inst_id = int(data["institution"]) if str(data.get("institution", "")).isdigit() else None
-    unit = selectors.get_unit(int(data["unit"]), inst_id) if str(data.get("unit", "")).isdigit() else None
-    accused = selectors.picked_people(_int_list(data.getlist("accused")) if data else [], inst_id)
-    involved = selectors.picked_people(_int_list(data.getlist("involved")) if data else [], inst_id)
+    # A bound ReportForm is always bound to request.POST (see report_form).
+    data = request.POST if form.is_bound else QueryDict()
+    inst_id = _id(data.get("institution"))
+    unit_id = _id(data.get("unit"))
+    unit = selectors.get_unit(unit_id, inst_id) if unit_id is not None else None
+    accused = selectors.picked_people(_int_list(data.getlist("accused")), inst_id)
+    involved = selectors.picked_people(_int_list(data.getlist("involved")), inst_id)
     suggestions = []
     if category.code == violations.NEUTRALITY and data.get("narrative"):
         suggestions = [violations.KINDS[code] for code, _words in violations.suggest_kinds(data["narrative"])[:3]]
@@ -118,9 +132,9 @@ def report_form(request: HttpRequest, category: str) -> HttpResponse:
         return limited
     cat = _category_or_404(category)
     institutions = selectors.institutions()
-    kwargs = {"category": cat.code, "institutions": institutions, "logged_in": request.user.is_authenticated}
+    kwargs: dict[str, Any] = {"category": cat.code, "institutions": institutions, "logged_in": request.user.is_authenticated}
     if request.method == "GET":
-        initial = {}
+        initial: dict[str, Any] = {}
         if len(institutions) == 1:
             initial["institution"] = institutions[0].pk
         form = ReportForm(initial=initial, **kwargs)
@@ -140,12 +154,12 @@ def report_form(request: HttpRequest, category: str) -> HttpResponse:
         if not drafts.stage(request, clean):
             file_errors.append(_("At most %(n)d files can be attached.") % {"n": MAX_FILES})
     valid = form.is_valid() and not remove and not file_errors
+    unit = None
     if valid:
         unit = selectors.get_unit(form.cleaned_data["unit"], form.cleaned_data["institution"])
         if unit is None:
             form.add_error(None, _("Please choose the office where it happened."))
-            valid = False
-    if not valid:
+    if not valid or unit is None:
         status = 200 if remove and not form.errors else 400
         return render(request, "reporting/form.html",
                       _form_context(request, form, cat, file_errors=file_errors, institutions=institutions),
@@ -192,11 +206,11 @@ def receipt(request: HttpRequest) -> HttpResponse:
 def unit_search(request: HttpRequest) -> HttpResponse:
     if (limited := _limited(request)) is not None:
         return limited
-    inst = request.GET.get("institution", "")
-    units = selectors.search_units(institution_id=int(inst) if inst.isdigit() else None,
+    inst_id = _id(request.GET.get("institution"))
+    units = selectors.search_units(institution_id=inst_id,
                                    province_code=request.GET.get("province", "")[:13],
                                    query=request.GET.get("q", "")[:80])
-    return render(request, "reporting/_unit_results.html", {"units": units, "searched": bool(inst.isdigit())})
+    return render(request, "reporting/_unit_results.html", {"units": units, "searched": inst_id is not None})
 
 
 @ratelimit(key="ip", rate=_rate("MARWAH_PEOPLE_RATE", "30/m"), block=False)
@@ -204,10 +218,9 @@ def unit_search(request: HttpRequest) -> HttpResponse:
 def people_search(request: HttpRequest) -> HttpResponse:
     if (limited := _limited(request)) is not None:
         return limited
-    inst = request.GET.get("institution", "")
-    unit_id = request.GET.get("unit", "")
-    inst_id = int(inst) if inst.isdigit() else None
-    unit = selectors.get_unit(int(unit_id), inst_id) if unit_id.isdigit() else None
+    inst_id = _id(request.GET.get("institution"))
+    unit_id = _id(request.GET.get("unit"))
+    unit = selectors.get_unit(unit_id, inst_id) if unit_id is not None else None
     target = request.GET.get("field") if request.GET.get("field") in ("accused", "involved") else "accused"
     query = request.GET.get("q", "")[:80]
     people = selectors.search_people(query=query, institution_id=inst_id, unit=unit)
@@ -219,8 +232,8 @@ def people_search(request: HttpRequest) -> HttpResponse:
 def readers(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category", "")
     _category_or_404(category)
-    unit_id = request.GET.get("unit", "")
-    unit = selectors.get_unit(int(unit_id)) if unit_id.isdigit() else None
+    unit_id = _id(request.GET.get("unit"))
+    unit = selectors.get_unit(unit_id) if unit_id is not None else None
     return render(request, "reporting/_readers.html",
                   {"readers": selectors.readers_description(category, unit), "verify_days": VERIFY_WORKING_DAYS})
 
@@ -401,7 +414,7 @@ def identity_request(request: HttpRequest, public_id: str) -> HttpResponse:
         messages.success(request, _("Your request has been recorded. Another team member must approve it."))
         return redirect("reporting:identity_request", public_id=report.public_id)
     requests = selectors.identity_requests(report)
-    rows = []
+    rows: list[dict[str, Any]] = []
     identity = None
     for req in requests:
         rows.append({"req": req, "reason": services.identity_reason(request=request, identity_request=req),

@@ -12,8 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marwah.accounts.models import User
 from marwah.worktime import selectors, services
 from marwah.worktime.forms import HolidayForm, LoadYearsForm
+
+
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every view here is behind login_required)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 @login_required
@@ -23,8 +31,9 @@ def holiday_list(request: HttpRequest) -> HttpResponse:
     except ValueError:
         year = timezone.localdate().year
     year = min(max(year, 2000), 2100)
-    rows = list(selectors.holidays_for_user(request.user, year))  # type: ignore[arg-type]
-    can_edit = selectors.can_edit_holidays(request.user)  # type: ignore[arg-type]
+    user = _user(request)
+    rows = list(selectors.holidays_for_user(user, year))
+    can_edit = selectors.can_edit_holidays(user)
     form = HolidayForm(request.POST or None) if can_edit else None
     load_form = LoadYearsForm(initial={"years": f"{year} {year + 1}"}) if can_edit else None
     if request.method == "POST":
@@ -33,7 +42,7 @@ def holiday_list(request: HttpRequest) -> HttpResponse:
         assert form is not None
         if form.is_valid():
             d = form.cleaned_data
-            services.add_holiday(actor=request.user, day=d["date"], name=d["name"], kind=d["kind"],  # type: ignore[arg-type]
+            services.add_holiday(actor=user, day=d["date"], name=d["name"], kind=d["kind"],
                                  note=d["note"])
             messages.success(request, _("The day was added. Deadlines from now on skip it."))
             return redirect(f"{reverse('worktime:holidays')}?tahun={d['date'].year}")
@@ -46,14 +55,14 @@ def holiday_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def holiday_load(request: HttpRequest) -> HttpResponse:
-    if not selectors.can_edit_holidays(request.user):  # type: ignore[arg-type]
+    if not selectors.can_edit_holidays(_user(request)):
         raise PermissionDenied
     form = LoadYearsForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "; ".join(form.errors["years"]))
+        messages.error(request, "; ".join(str(error) for error in form.errors["years"]))
         return redirect("worktime:holidays")
     years = form.cleaned_data["years"]
-    result = services.load_holidays(years=years, actor=request.user)  # type: ignore[arg-type]
+    result = services.load_holidays(years=years, actor=_user(request))
     messages.success(request, _("Loaded %(created)d new days (%(updated)d updated).") % result)
     return redirect(f"{reverse('worktime:holidays')}?tahun={years[0]}")
 
@@ -61,11 +70,12 @@ def holiday_load(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def holiday_toggle(request: HttpRequest, pk: int) -> HttpResponse:
-    holiday = selectors.get_holiday_for_editor(request.user, pk)  # type: ignore[arg-type]
+    user = _user(request)
+    holiday = selectors.get_holiday_for_editor(user, pk)
     if holiday.is_active:
-        services.remove_holiday(actor=request.user, holiday=holiday)  # type: ignore[arg-type]
+        services.remove_holiday(actor=user, holiday=holiday)
         messages.success(request, _("The day is now a working day."))
     else:
-        services.restore_holiday(actor=request.user, holiday=holiday)  # type: ignore[arg-type]
+        services.restore_holiday(actor=user, holiday=holiday)
         messages.success(request, _("The day is a holiday again."))
     return redirect(f"{reverse('worktime:holidays')}?tahun={holiday.date.year}")

@@ -215,3 +215,40 @@ def test_named_report_by_an_outsider_requires_name_and_contact(client, tree):
 def test_kind_of_another_category_is_refused(client, tree):
     response = client.post(reverse("reporting:form", args=["neutrality"]), report_data(tree, kind="sv_physical"))
     assert response.status_code == 400 and not Report.objects.exists()
+
+
+# Ids typed by the visitor: "²" passes str.isdigit() but not int(), and 30 digits overflow SQLite.
+ODD_IDS = ["²", "٣x", "9" * 30, "-5", "0", ""]
+
+
+@pytest.mark.parametrize("odd", ODD_IDS)
+def test_pickers_take_odd_ids_calmly(client, tree, odd):
+    for name, params in [("unit_search", {"institution": odd, "q": "grobogan"}),
+                         ("people_search", {"institution": odd, "unit": odd, "q": "bam"}),
+                         ("readers", {"category": "sexual_violence", "unit": odd})]:
+        assert client.get(reverse(f"reporting:{name}"), params).status_code == 200, name
+
+
+@pytest.mark.parametrize("odd", ODD_IDS)
+def test_report_form_with_an_odd_office_asks_for_the_office(client, tree, odd):
+    response = client.post(reverse("reporting:form", args=["sexual_violence"]), report_data(tree, unit=odd))
+    assert response.status_code == 400
+    assert "Silakan pilih kantor tempat kejadian." in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_report_form_with_an_office_of_another_institution_asks_for_the_office(client, tree):
+    response = client.post(reverse("reporting:form", args=["sexual_violence"]),
+                           report_data(tree, unit=str(tree.hq.pk)))
+    assert response.status_code == 400
+    assert "Silakan pilih kantor tempat kejadian." in response.content.decode()
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("odd", ["²", "9" * 30])
+def test_report_form_with_an_odd_institution_or_person_is_no_server_error(client, tree, bambang, odd):
+    response = client.post(reverse("reporting:form", args=["sexual_violence"]),
+                           report_data(tree, institution=odd))
+    assert response.status_code == 400
+    submit(client, tree, accused=[odd, str(bambang.pk)])
+    assert Report.objects.count() == 1
