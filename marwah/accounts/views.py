@@ -40,7 +40,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 def _find_user(identifier: str) -> str:
     """People log in with their username or their NIP."""
     ident = identifier.strip()
-    if ident.isdigit() and len(ident) == 18:
+    if ident.isascii() and ident.isdigit() and len(ident) == 18:
         user = User.objects.filter(employee__nip=ident).only("username").first()
         if user:
             return user.username

@@ -12,6 +12,7 @@ from marwah.accounts.models import User
 from marwah.audit import selectors
 from marwah.audit import services as audit
 from marwah.audit.services import verify_chains
+from marwah.core.params import parse_page
 
 PAGE = 100
 
@@ -28,7 +29,7 @@ def _auditor(request: HttpRequest) -> User:
 def log(request: HttpRequest) -> HttpResponse:
     user = _auditor(request)
     filters = {k: request.GET.get(k, "").strip()[:64] for k in ("action", "actor", "target")}
-    page = max(1, int(request.GET["page"])) if request.GET.get("page", "").isdigit() else 1
+    page = parse_page(request.GET.get("page"))
     rows = list(selectors.entries_for_user(user, **filters)[(page - 1) * PAGE: page * PAGE + 1])
     querystring = request.GET.copy()
     querystring.pop("page", None)

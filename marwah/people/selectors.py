@@ -21,7 +21,7 @@ def employees_for_user(user: User, *, unit: Unit | None = None, query: str = "",
         qs = qs.filter(employment_type=employment_type)
     query = query.strip()
     if query:
-        qs = qs.filter(Q(nip__startswith=query) if query.isdigit() else Q(name__icontains=query))
+        qs = qs.filter(Q(nip__startswith=query) if query.isascii() and query.isdigit() else Q(name__icontains=query))
     return qs.select_related("unit").order_by("name", "id")
 
 

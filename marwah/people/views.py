@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from marwah.accounts.models import User
 from marwah.accounts.selectors import ORG_MANAGERS, ORG_READERS, get_unit_for_user, has_role, units_for_user
+from marwah.core.params import parse_id, parse_page
 from marwah.people import selectors, services
 from marwah.people.forms import ImportForm, SearchForm
 from marwah.people.importer import ImportFileError, check_file
@@ -31,12 +32,13 @@ def employee_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = SearchForm(request.GET or None)
     unit = None
-    if request.GET.get("unit", "").isdigit():
-        unit = get_unit_for_user(user, int(request.GET["unit"]))
+    unit_id = parse_id(request.GET.get("unit"))
+    if unit_id is not None:
+        unit = get_unit_for_user(user, unit_id)
     data = form.cleaned_data if form.is_valid() else {}
     qs = selectors.employees_for_user(user, unit=unit, query=data.get("q", ""),
                                       employment_type=data.get("type", ""))
-    page = max(1, int(request.GET["page"])) if request.GET.get("page", "").isdigit() else 1
+    page = parse_page(request.GET.get("page"))
     # Fetch one extra row instead of counting: a count over millions of people is not free.
     rows = list(qs[(page - 1) * PAGE: page * PAGE + 1])
     querystring = request.GET.copy()
