@@ -1,0 +1,40 @@
+"""Request hygiene shared by every view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+
+
+def _without_nul(data: QueryDict) -> QueryDict | None:
+    if not any("\x00" in v for values in data.lists() for v in values[1]):
+        return None
+    clean = data.copy()
+    for key, values in data.lists():
+        clean.setlist(key, [v.replace("\x00", "") for v in values])
+    clean._mutable = False
+    return clean
+
+
+class StripNulMiddleware:
+    """NUL is never part of real text, and PostgreSQL refuses it in any text column or query.
+
+    Views read search boxes straight from request.GET; rather than each guarding against it,
+    NUL characters are removed from GET and POST values before any view sees them.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        clean_get = _without_nul(request.GET)
+        if clean_get is not None:
+            request.GET = clean_get
+        if request.method == "POST" and request.content_type in (
+            "application/x-www-form-urlencoded", "multipart/form-data"
+        ):
+            clean_post = _without_nul(request.POST)
+            if clean_post is not None:
+                request.POST = clean_post
+        return self.get_response(request)
