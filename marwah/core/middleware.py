@@ -30,11 +30,11 @@ class StripNulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         clean_get = _without_nul(request.GET)
         if clean_get is not None:
-            request.GET = clean_get
+            request.GET = clean_get  # type: ignore[assignment]  # made immutable above
         if request.method == "POST" and request.content_type in (
             "application/x-www-form-urlencoded", "multipart/form-data"
         ):
             clean_post = _without_nul(request.POST)
             if clean_post is not None:
-                request.POST = clean_post
+                request.POST = clean_post  # type: ignore[assignment]  # made immutable above
         return self.get_response(request)
