@@ -8,7 +8,7 @@ Usage (from /work/main):
 
 Everything is set-based SQL (INSERT … SELECT over generate_series); the campaign launch is the
 real service (`launch_campaign`), timed, so its figure is the production one.
-Writes benchmarks/pledges/targets.txt (session key + signature id per line) for the wrk script.
+Writes benchmarks/out/pledges/targets.txt (session key + signature id per line) for the wrk script.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from django.contrib.sessions.models import Session  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-OUT = Path(__file__).resolve().parent / "pledges"
+OUT = Path(__file__).resolve().parent / "out" / "pledges"  # git-ignored
 
 B36 = """
 CREATE OR REPLACE FUNCTION pg_temp.b36(n bigint) RETURNS text AS $$
@@ -133,7 +133,7 @@ def make_sessions(campaign, count: int) -> None:
         sessions.append(Session(session_key=key, session_data=data, expire_date=expire))
         lines.append(f"{key} {sig_id}")
     Session.objects.bulk_create(sessions, batch_size=5000)
-    OUT.mkdir(exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "targets.txt").write_text("\n".join(lines) + "\n")
     (OUT / "campaign.txt").write_text(str(campaign.pk))
     print(f"{len(lines)} sessions in {time.time() - t:.0f} s; campaign {campaign.pk}", flush=True)

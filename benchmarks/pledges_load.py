@@ -109,14 +109,14 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--skip-load", action="store_true")
     args = ap.parse_args()
-    campaign = Campaign.objects.select_related("unit").get(pk=int((ROOT / "benchmarks/pledges/campaign.txt").read_text()))
+    campaign = Campaign.objects.select_related("unit").get(pk=int((ROOT / "benchmarks/out/pledges/campaign.txt").read_text()))
 
     if not args.skip_load:
         # Only people who have not signed yet: a re-run must not measure cheap idempotent repeats.
-        lines = [line.split() for line in (ROOT / "benchmarks/pledges/targets.txt").read_text().split("\n") if line]
+        lines = [line.split() for line in (ROOT / "benchmarks/out/pledges/targets.txt").read_text().split("\n") if line]
         pending = set(Signature.objects.filter(pk__in=[int(sig) for _, sig in lines], status="pending")
                       .values_list("pk", flat=True))
-        fresh = ROOT / "benchmarks/pledges/targets_pending.txt"
+        fresh = ROOT / "benchmarks/out/pledges/targets_pending.txt"
         fresh.write_text("".join(f"{key} {sig}\n" for key, sig in lines if int(sig) in pending))
         print(f"{len(pending)} unsigned targets")
         env = dict(os.environ, DEBUG="0", TASK_BACKEND="database", LOG_LEVEL="ERROR", CONN_MAX_AGE="600")

@@ -1,5 +1,5 @@
 -- wrk script: every request signs a different person's pledge, each with its own pledge-only session.
--- targets.txt lines: "<session key> <signature id>". Threads take disjoint slices.
+-- TARGETS file lines (benchmarks/out/pledges/targets_pending.txt, written by pledges_load.py): "<session key> <signature id>". Threads take disjoint slices.
 local threads = {}
 local counter = 0
 
@@ -13,7 +13,7 @@ function init(args)
   local nthreads = tonumber(os.getenv("WRK_THREADS") or "2")
   targets = {}
   local i = 0
-  for line in io.lines(os.getenv("TARGETS") or "benchmarks/pledges/targets.txt") do
+  for line in io.lines(os.getenv("TARGETS") or "benchmarks/out/pledges/targets_pending.txt") do
     if i % nthreads == tid then
       local key, sig = line:match("^(%S+)%s+(%d+)$")
       if key then table.insert(targets, {key, sig}) end

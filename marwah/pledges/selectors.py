@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from marwah.accounts.models import Role, User
 from marwah.accounts.selectors import grants, has_role, path_q, role_paths
+from marwah.core.params import parse_id
 from marwah.orgs.models import SEGMENT, Institution, Unit
 from marwah.people.models import Employee
 from marwah.pledges.models import Campaign, Ceremony, Document, DocumentVersion, Signature, Tally
@@ -167,10 +168,8 @@ def get_campaign_for_user(user: User, pk: int, roles: tuple[str, ...] = READERS)
 def coverage_unit(user: User, campaign: Campaign, unit_id: Any = None, roles: tuple[str, ...] = READERS) -> Unit:
     """The unit to show: inside the campaign and inside the user's scope; defaults to the widest allowed."""
     if unit_id:
-        try:
-            unit = Unit.objects.filter(pk=int(unit_id)).first()
-        except (TypeError, ValueError):
-            unit = None
+        number = parse_id(unit_id)
+        unit = Unit.objects.filter(pk=number).first() if number else None
         if unit is None or not unit.path.startswith(campaign.unit_path) or not has_role(user, roles, unit):
             raise Http404
         return unit

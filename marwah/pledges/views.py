@@ -22,6 +22,7 @@ from django_ratelimit.decorators import ratelimit
 from marwah.accounts.models import User
 from marwah.accounts.signals import password_verified
 from marwah.audit.services import record
+from marwah.core.params import parse_page
 from marwah.core.tasks import enqueue_on_commit
 from marwah.pledges import selectors, services
 from marwah.pledges.forms import (
@@ -271,10 +272,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _page(request: HttpRequest) -> int:
-    try:
-        return max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        return 1
+    return parse_page(request.GET.get("page"))
 
 
 @login_required
