@@ -34,7 +34,7 @@ from marwah.pledges.forms import (
     UploadForm,
     VersionForm,
 )
-from marwah.pledges.models import Signature
+from marwah.pledges.models import Campaign, Signature
 from marwah.pledges.text import long_date, to_html
 
 REAUTH_KEY = "marwah_reauth_at"
@@ -82,7 +82,11 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user if request.user.is_authenticated else None
     need_password = user is not None and not recently_authenticated(request)
     form = ConfirmSignForm(request.POST or None, user=user, need_password=need_password)
-    if request.method == "POST" and not signature.is_signed:
+    closed = signature.campaign.status == Campaign.Status.CLOSED
+    if request.method == "POST" and closed and not signature.is_signed:
+        form.is_valid()
+        form.add_error(None, _("This campaign is closed; it can no longer be signed."))
+    elif request.method == "POST" and not signature.is_signed:
         if form.is_valid():
             if need_password:
                 request.session[REAUTH_KEY] = time.time()
@@ -101,6 +105,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "pledges/sign.html", {
         "signature": signature, "campaign": signature.campaign, "body": to_html(text), "form": form,
         "need_password": need_password, "late": timezone.localdate() > signature.campaign.deadline,
+        "closed": closed,
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -365,6 +370,17 @@ def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
     enqueue_on_commit(remind_task, campaign.pk, unit.pk)
     messages.success(request, _("Reminders are being sent by email to everyone who has not signed yet."))
     return redirect(back)
+
+
+@login_required
+@require_POST
+def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.get_campaign_for_user(request.user, pk, selectors.MANAGERS)
+    if not selectors.can_manage(request.user, campaign.unit):  # only whoever covers the whole campaign
+        raise Http404
+    services.close_campaign(campaign=campaign, actor=request.user)
+    messages.success(request, _("Campaign closed."))
+    return redirect("pledges:campaign", pk=campaign.pk)
 
 
 @never_cache

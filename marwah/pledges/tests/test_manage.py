@@ -190,3 +190,31 @@ def test_campaign_form_keeps_input_on_error(tree, people, pact, as_user):
         "deadline": "2001-01-01"})
     assert response.status_code == 400
     assert "Judul saya" in response.content.decode()
+
+
+def test_closing_a_campaign_stops_signing(tree, people, pact, launch, as_user):
+    campaign = launch(actor=people.admin, unit=tree.grobogan, version=pact.versions.first())
+    for user in (people.employee, people.outsider, people.auditor):
+        assert as_user(user).post(reverse("pledges:campaign_close", args=[campaign.pk])).status_code == 404
+    assert as_user(people.leader_grobogan).post(reverse("pledges:campaign_close", args=[campaign.pk])).status_code == 302
+    signature = _sig(campaign, people.employee)
+    response = as_user(people.employee).post(reverse("pledges:sign", args=[signature.pk]),
+                                             {"agree": "on", "password": "rahasia-uji-123"})
+    assert response.status_code == 400
+    signature.refresh_from_db()
+    assert not signature.is_signed
+
+
+def test_documents_are_created_and_listed_for_the_institution_only(tree, people, kpu_docs, as_user):
+    admin = as_user(people.admin)
+    response = admin.post(reverse("pledges:document_new"), {
+        "institution": tree.kpu.pk, "kind": "own", "title": "Pernyataan Bebas Konflik Kepentingan",
+        "body": "# PERNYATAAN\n\nSaya, {name}, menyatakan bebas konflik kepentingan.\n\n{place}, {date}"})
+    assert response.status_code == 302
+    listing = admin.get(reverse("pledges:documents")).content.decode()
+    assert "Pernyataan Bebas Konflik Kepentingan" in listing
+    bad = admin.post(reverse("pledges:document_new"), {
+        "institution": tree.ministry.pk, "kind": "own", "title": "x", "body": "y"})
+    assert bad.status_code == 400  # not an institution the admin manages
+    assert as_user(people.leader_grobogan).get(reverse("pledges:document_new")).status_code == 404
+    assert "Pernyataan Bebas" not in as_user(people.neutrality).get(reverse("pledges:index")).content.decode()
