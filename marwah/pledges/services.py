@@ -17,8 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection, send_mail, send_mass_mail
-from django.db import connection, transaction
-from django.db.models import Max
+from django.db import connection, models, transaction
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -153,6 +153,48 @@ def launch_campaign(*, campaign: Campaign) -> int:
                detail={"in_scope": total})
         _schedule_reminders(campaign)
     return total
+
+
+def sync_scope(*, campaign: Campaign, actor: Any = None) -> int:
+    """Add people who joined the scope after launch (pending) and raise the in-scope tallies by as many.
+    People who left keep their row: what they signed, or that they did not, stays on record."""
+    if campaign.status != Campaign.Status.ACTIVE:
+        return 0
+    sig, emp = Signature._meta.db_table, Employee._meta.db_table
+    params: list[Any] = [campaign.pk, campaign.unit_path + "%", campaign.institution_id]
+    types_sql = ""
+    if campaign.employment_types:
+        types_sql = " AND e.employment_type IN (" + ",".join(["%s"] * len(campaign.employment_types)) + ")"
+        params += list(campaign.employment_types)
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {sig} (campaign_id, employee_id, unit_id, unit_path, status, text_sha256, method, "  # noqa: S608
+            f"pdf_sha256) SELECT %s, e.id, e.unit_id, e.unit_path, 'pending', '', '', '' FROM {emp} e "
+            f"WHERE e.unit_path LIKE %s AND e.institution_id = %s AND e.is_active{types_sql} "
+            f"ON CONFLICT (campaign_id, employee_id) DO NOTHING RETURNING unit_path", params)
+        per_unit: dict[int, list[int]] = {}
+        added = 0
+        start = len(campaign.unit_path) // SEG - 1
+        for (path,) in cur.fetchall():
+            added += 1
+            ids = decode_path(path)
+            for depth in range(start, len(ids)):
+                entry = per_unit.setdefault(ids[depth], [ids[depth - 1] if depth else None, 0])
+                entry[1] += 1
+        rows = [value for unit_id, (parent, n) in sorted(per_unit.items())
+                for value in (campaign.pk, unit_id, parent, n)]
+        for i in range(0, len(rows), 4 * 500):
+            chunk = rows[i:i + 4 * 500]
+            cur.execute(
+                "INSERT INTO pledges_tally (campaign_id, unit_id, parent_unit_id, shard, in_scope, signed, late) "  # noqa: S608
+                f"VALUES {','.join(['(%s,%s,%s,0,%s,0,0)'] * (len(chunk) // 4))} ON CONFLICT "
+                "(campaign_id, unit_id, shard) DO UPDATE SET in_scope = pledges_tally.in_scope + excluded.in_scope",
+                chunk)
+        if added:
+            Campaign.objects.filter(pk=campaign.pk).update(in_scope=models.F("in_scope") + added)
+        record(actor=actor, action="pledge.scope_synced", target=campaign, unit=campaign.unit_id,
+               detail={"added": added})
+    return added
 
 
 def _schedule_reminders(campaign: Campaign) -> None:
@@ -338,10 +380,13 @@ class IssuedCode:
     emailed: bool
 
 
-def issue_codes(*, campaign: Campaign, unit: Unit, actor: Any, limit: int = 5000) -> list[IssuedCode]:
-    """Codes for everyone still pending under `unit` who has no account. Shown once; stored hashed."""
+def issue_codes(*, campaign: Campaign, unit: Unit, actor: Any, signed: bool = False,
+                limit: int = 5000) -> list[IssuedCode]:
+    """Codes for everyone under `unit` without an account who has not signed — or, with `signed`, who
+    has signed and wants to download the signed document again. Shown once; stored hashed."""
+    status = ~Q(status=Signature.Status.PENDING) if signed else Q(status=Signature.Status.PENDING)
     pending = list(
-        Signature.objects.filter(campaign=campaign, status=Signature.Status.PENDING, unit_path__startswith=unit.path,
+        Signature.objects.filter(status, campaign=campaign, unit_path__startswith=unit.path,
                                  employee__user__isnull=True)
         .select_related("employee", "unit").order_by("unit_path", "employee__name")[:limit])
     issued: list[IssuedCode] = []

@@ -28,3 +28,9 @@ def render_pdf_task(signature_id: int) -> None:
                  .filter(pk=signature_id).first())
     if signature is not None and signature.is_signed:
         services.ensure_pdf(signature=signature)
+
+
+@task()
+def sync_scope_task(campaign_id: int) -> int:
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    return services.sync_scope(campaign=campaign) if campaign else 0

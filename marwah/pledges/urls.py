@@ -20,6 +20,7 @@ urlpatterns = [
     path("kampanye/<int:pk>/ingatkan/", views.campaign_remind, name="campaign_remind"),
     path("kampanye/<int:pk>/kode/", views.campaign_codes, name="campaign_codes"),
     path("kampanye/<int:pk>/tutup/", views.campaign_close, name="campaign_close"),
+    path("kampanye/<int:pk>/perbarui-cakupan/", views.campaign_sync, name="campaign_sync"),
     path("kampanye/<int:pk>/upacara/baru/", views.ceremony_new, name="ceremony_new"),
     path("upacara/<int:pk>/", views.ceremony_detail, name="ceremony"),
 ]

@@ -391,7 +391,8 @@ def campaign_codes(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.coverage_unit(request.user, campaign, request.GET.get("unit") or request.POST.get("unit"),
                                    selectors.MANAGERS)
     if request.method == "POST":
-        issued = services.issue_codes(campaign=campaign, unit=unit, actor=request.user)
+        issued = services.issue_codes(campaign=campaign, unit=unit, actor=request.user,
+                                      signed=request.POST.get("signed") == "1")
         if request.POST.get("format") == "csv":
             out = io.StringIO()
             writer = csv.writer(out)
@@ -405,8 +406,22 @@ def campaign_codes(request: HttpRequest, pk: int) -> HttpResponse:
             response["Content-Disposition"] = f'attachment; filename="kode-ikrar-{campaign.pk}.csv"'
             return response
         return render(request, "pledges/codes_issued.html", {"campaign": campaign, "unit": unit, "issued": issued})
-    without_account = (selectors.not_signed(campaign, unit).filter(employee__user__isnull=True).count())
+    without_account = selectors.not_signed(campaign, unit).filter(employee__user__isnull=True).count()
     return render(request, "pledges/codes.html", {"campaign": campaign, "unit": unit, "count": without_account})
+
+
+@login_required
+@require_POST
+def campaign_sync(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = selectors.get_campaign_for_user(request.user, pk, selectors.MANAGERS)
+    if not selectors.can_manage(request.user, campaign.unit):
+        raise Http404
+    from marwah.pledges.tasks import sync_scope_task
+
+    record(actor=request.user, action="pledge.scope_sync_requested", target=campaign, unit=campaign.unit_id)
+    enqueue_on_commit(sync_scope_task, campaign.pk)
+    messages.success(request, _("People who joined since the launch are being added."))
+    return redirect("pledges:campaign", pk=campaign.pk)
 
 
 @login_required

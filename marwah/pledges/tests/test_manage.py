@@ -51,6 +51,8 @@ def test_coverage_counts_nested_units(tree, people, pact, launch, as_user, djang
         page = client.get(reverse("pledges:campaign", args=[campaign.pk]))
     assert page.status_code == 200 and page.context["unit"] == tree.jateng  # defaults to the leader's own scope
     assert page.context["own"].in_scope == 2
+    home = client.get("/").content.decode()
+    assert campaign.title in home and "3 dari 7" in home  # the home-page panel, at the leader's own scope
     assert client.get(reverse("pledges:campaign", args=[campaign.pk]) + f"?unit={tree.grobogan.pk}").status_code == 200
     assert client.get(reverse("pledges:campaign", args=[campaign.pk]) + f"?unit={tree.jatim.pk}").status_code == 404
     assert client.get(reverse("pledges:campaign", args=[campaign.pk]) + f"?unit={tree.ri.pk}").status_code == 404
@@ -218,3 +220,36 @@ def test_documents_are_created_and_listed_for_the_institution_only(tree, people,
     assert bad.status_code == 400  # not an institution the admin manages
     assert as_user(people.leader_grobogan).get(reverse("pledges:document_new")).status_code == 404
     assert "Pernyataan Bebas" not in as_user(people.neutrality).get(reverse("pledges:index")).content.decode()
+
+
+def test_people_who_join_later_are_added_to_scope(tree, people, pact, launch, as_user,
+                                                  django_capture_on_commit_callbacks):
+    campaign = launch(actor=people.admin, unit=tree.jateng, version=pact.versions.first())
+    before = campaign.in_scope
+    newcomer = make_person(tree.grobogan, username="pegawai_baru")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert as_user(people.leader_grobogan).post(reverse("pledges:campaign_sync", args=[campaign.pk])).status_code == 404
+        assert as_user(people.leader_jateng).post(reverse("pledges:campaign_sync", args=[campaign.pk])).status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.in_scope == before + 1
+    assert coverage(campaign, tree.jateng)[0].in_scope == before + 1
+    assert coverage(campaign, tree.grobogan)[0].in_scope == 3
+    assert _sig(campaign, newcomer).status == "pending"
+    assert services.sync_scope(campaign=campaign) == 0  # nothing twice
+
+
+def test_code_to_download_again_after_signing(tree, people, pact, launch, as_user):
+    kpps = make_person(tree.grobogan, username="kpps2", employment_type=EmploymentType.AD_HOC)
+    employee = kpps.employee
+    employee.user = None
+    employee.save()
+    campaign = launch(actor=people.admin, unit=tree.grobogan, version=pact.versions.first(), types=["ad_hoc"])
+    signature = Signature.objects.get(campaign=campaign, employee=employee)
+    services.sign(signature=signature, method="code")
+    leader = as_user(people.leader_grobogan)
+    page = leader.post(reverse("pledges:campaign_codes", args=[campaign.pk]), {"format": "html", "signed": "1"})
+    code = re.search(r'class="issued-code">([A-Z0-9-]+)<', page.content.decode()).group(1)
+    officer = Client()
+    officer.post(reverse("pledges:code"), {"code": code})
+    response = officer.get(reverse("pledges:pdf", args=[signature.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
