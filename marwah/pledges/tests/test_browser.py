@@ -56,3 +56,29 @@ def test_leader_sees_coverage_on_desktop(tree, people, pact, launch, new_page):
     page.click("text=Siapa yang belum menandatangani")
     page.wait_for_selector("table")
     screenshot(page, "pledges-desktop-pending")
+
+
+def test_kpps_officer_signs_with_a_one_time_code_on_phone(tree, people, pact, launch, new_page):
+    from conftest import make_person
+    from marwah.people.models import EmploymentType
+
+    officer = make_person(tree.grobogan, username="kpps_hp", name="Yuliana Bria",
+                          employment_type=EmploymentType.AD_HOC).employee
+    officer.user = None
+    officer.save()
+    campaign = launch(actor=people.admin, unit=tree.grobogan, version=pact.versions.first(),
+                      types=[EmploymentType.AD_HOC])
+    [issued] = services.issue_codes(campaign=campaign, unit=tree.grobogan, actor=people.leader_grobogan)
+    page = new_page(phone=True)
+    page.goto("/ikrar/kode/")
+    page.fill("#id_code", issued.code.lower())
+    screenshot(page, "pledges-phone-code")
+    page.click("main button[type=submit]")
+    page.click("text=Baca dan tanda tangani")
+    assert "Yuliana Bria" in page.inner_text("article.pledge-text")
+    page.check("#id_agree")
+    page.click("button.sign-btn")
+    page.wait_for_selector("text=Unduh PDF bertanda tangan")
+    screenshot(page, "pledges-phone-code-signed")
+    signature = Signature.objects.get(campaign=campaign, employee=officer)
+    assert signature.status == "signed" and signature.method == "code"
