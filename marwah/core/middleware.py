@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -37,4 +38,27 @@ class StripNulMiddleware:
             clean_post = _without_nul(request.POST)
             if clean_post is not None:
                 request.POST = clean_post  # type: ignore[assignment]  # made immutable above
+        return self.get_response(request)
+
+
+class IdleSessionMiddleware:
+    """Idle expiry without a session write on every request.
+
+    A session's expiry moves forward only when it is saved. Saving on every request
+    (SESSION_SAVE_EVERY_REQUEST) costs a database write per click, which a signing burst of
+    millions cannot afford; touching the session at most once a minute keeps the idle limit
+    exact to the minute. Anonymous visitors without a session are left alone.
+    """
+
+    TOUCH_EVERY = 60
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            now = int(time.time())
+            if now - int(session.get("_touched", 0)) >= self.TOUCH_EVERY:
+                session["_touched"] = now
         return self.get_response(request)

@@ -124,10 +124,26 @@ def test_password_reset_by_email(people):
 
 
 def test_idle_session_expiry(people, settings):
+    from django.contrib.sessions.models import Session
+
     client = Client()
     login(client, "rina")
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    key = client.session.session_key
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 30 * 60
+    client.get("/")  # first request after login stamps the session
+    first = Session.objects.get(session_key=key).expire_date
+    client.get("/")  # within the minute: no write
+    assert Session.objects.get(session_key=key).expire_date == first
+    session = client.session
+    session["_touched"] = 0  # the last touch was long ago
+    session.save()
+    saved = Session.objects.get(session_key=key).expire_date
+    time.sleep(0.01)
+    client.get("/")
+    assert Session.objects.get(session_key=key).expire_date > saved  # the idle window moved forward
+    # After 30 idle minutes the session is gone.
+    Session.objects.filter(session_key=key).update(expire_date=first.replace(year=2000))
+    assert client.get("/").status_code == 302
 
 
 def test_password_verified_signal_carries_the_password_at_login(people):
