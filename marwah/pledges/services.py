@@ -11,6 +11,7 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -172,17 +173,19 @@ def sync_scope(*, campaign: Campaign, actor: Any = None) -> int:
             f"pdf_sha256) SELECT %s, e.id, e.unit_id, e.unit_path, 'pending', '', '', '' FROM {emp} e "
             f"WHERE e.unit_path LIKE %s AND e.institution_id = %s AND e.is_active{types_sql} "
             f"ON CONFLICT (campaign_id, employee_id) DO NOTHING RETURNING unit_path", params)
-        per_unit: dict[int, list[int]] = {}
+        parents: dict[int, int | None] = {}  # unit id -> parent unit id (None for a root)
+        joined: dict[int, int] = {}  # unit id -> people added in its subtree
         added = 0
         start = len(campaign.unit_path) // SEG - 1
         for (path,) in cur.fetchall():
             added += 1
             ids = decode_path(path)
             for depth in range(start, len(ids)):
-                entry = per_unit.setdefault(ids[depth], [ids[depth - 1] if depth else None, 0])
-                entry[1] += 1
-        rows = [value for unit_id, (parent, n) in sorted(per_unit.items())
-                for value in (campaign.pk, unit_id, parent, n)]
+                unit_id = ids[depth]
+                parents.setdefault(unit_id, ids[depth - 1] if depth else None)
+                joined[unit_id] = joined.get(unit_id, 0) + 1
+        rows = [value for unit_id, n in sorted(joined.items())
+                for value in (campaign.pk, unit_id, parents[unit_id], n)]
         for i in range(0, len(rows), 4 * 500):
             chunk = rows[i:i + 4 * 500]
             cur.execute(
@@ -207,7 +210,13 @@ def _schedule_reminders(campaign: Campaign) -> None:
     for days in REMINDER_DAYS:
         when = datetime.combine(campaign.deadline - timedelta(days=days), datetime.min.time(), tz).replace(hour=8)
         if when > timezone.now():
-            transaction.on_commit(lambda when=when: remind_task.using(run_after=when).enqueue(campaign.pk))
+            transaction.on_commit(partial(_enqueue_reminder, campaign.pk, when))
+
+
+def _enqueue_reminder(campaign_id: int, when: datetime) -> None:
+    from marwah.pledges.tasks import remind_task
+
+    remind_task.using(run_after=when).enqueue(campaign_id)
 
 
 def close_campaign(*, campaign: Campaign, actor: Any) -> None:
@@ -437,7 +446,8 @@ def verify_url(signature: Signature) -> str:
 
 
 def build_pdf(signature: Signature) -> bytes:
-    text = filled_text(signature)
+    text = filled_text(signature)  # asserts the signed version and fields are there
+    fields = signature.fields or {}
     if text_hash(text) != signature.text_sha256:  # the stored hash is the truth; never sign anything else
         raise ValueError("filled text does not match the signed hash")
     url = verify_url(signature)
@@ -446,7 +456,7 @@ def build_pdf(signature: Signature) -> bytes:
             "signature": signature, "body": to_html(text), "qr": pdfmod.qr_svg(url), "url": url,
             "institution": signature.campaign.institution})
         reason = _("Signed pledge %(code)s") % {"code": signature.verify_code}
-    return pdfmod.sign_pdf(pdfmod.render_pdf(html), reason=reason, location=signature.fields.get("place", ""))
+    return pdfmod.sign_pdf(pdfmod.render_pdf(html), reason=reason, location=fields.get("place", ""))
 
 
 def ensure_pdf(*, signature: Signature) -> bytes:

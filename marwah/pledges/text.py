@@ -45,7 +45,7 @@ def text_hash(filled: str) -> str:
 
 
 def _inline(line: str) -> str:
-    out = escape(line)
+    out: str = escape(line)
     out = _BOLD.sub(r"<strong>\1</strong>", out)
     return _ITALIC.sub(r"<em>\1</em>", out)
 

@@ -49,6 +49,13 @@ def recently_authenticated(request: HttpRequest) -> bool:
     return time.time() - request.session.get(REAUTH_KEY, 0) < REAUTH_SECONDS
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in user of a @login_required view."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 def _signer_or_redirect(request: HttpRequest):
     employee = selectors.signer_employee(request)
     if employee is None and not request.user.is_authenticated:
@@ -64,13 +71,19 @@ def index(request: HttpRequest) -> HttpResponse:
     if response:
         return response
     user = request.user
-    is_manager = user.is_authenticated and bool(selectors.institutions_for_user(user, selectors.READERS))
+    is_manager = can_launch = False
+    campaigns: list[Campaign] = []
+    if user.is_authenticated:
+        is_manager = bool(selectors.institutions_for_user(user, selectors.READERS))
+        can_launch = bool(selectors.role_paths(user, selectors.MANAGERS))
+        if is_manager:
+            campaigns = list(selectors.campaigns_for_user(user).order_by("-created_at")[:50])
     return render(request, "pledges/index.html", {
         "employee": employee,
         "signatures": list(selectors.signatures_for_employee(employee)[:50]) if employee else [],
-        "campaigns": list(selectors.campaigns_for_user(user).order_by("-created_at")[:50]) if is_manager else [],
+        "campaigns": campaigns,
         "is_manager": is_manager,
-        "can_launch": user.is_authenticated and bool(selectors.role_paths(user, selectors.MANAGERS)),
+        "can_launch": can_launch,
         "pledge_session": not user.is_authenticated,
     })
 
@@ -110,7 +123,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def signed_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
     signature = selectors.get_signature_for_signer(request, pk)
     if not signature.is_signed:
         raise Http404
@@ -163,17 +176,19 @@ def code_logout(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def documents(request: HttpRequest) -> HttpResponse:
-    if not selectors.institutions_for_user(request.user):
+    user = _user(request)
+    if not selectors.institutions_for_user(user):
         raise Http404
     return render(request, "pledges/documents.html", {
-        "documents": selectors.documents_for_user(request.user),
-        "can_edit": selectors.can_edit_documents(request.user)})
+        "documents": selectors.documents_for_user(user),
+        "can_edit": selectors.can_edit_documents(user)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_new(request: HttpRequest) -> HttpResponse:
-    institutions = [i for i in selectors.institutions_for_user(request.user, selectors.EDITORS)]
+    user = _user(request)
+    institutions = [i for i in selectors.institutions_for_user(user, selectors.EDITORS)]
     if not institutions:
         raise Http404
     from marwah.orgs.models import Institution
@@ -183,7 +198,7 @@ def document_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             doc = services.create_document(institution=data["institution"], kind=data["kind"], title=data["title"],
-                                           body=data["body"], actor=request.user)
+                                           body=data["body"], actor=user)
         except ValidationError as exc:
             form.add_error("body", exc)
         else:
@@ -195,25 +210,27 @@ def document_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    doc = selectors.get_document_for_user(request.user, pk)
+    user = _user(request)
+    doc = selectors.get_document_for_user(user, pk)
     versions = list(doc.versions.all())
     latest = versions[0] if versions else None
     return render(request, "pledges/document_detail.html", {
         "document": doc, "versions": versions, "latest": latest,
         "preview": to_html(latest.body) if latest else "",
-        "can_edit": selectors.can_edit_documents(request.user, doc.institution_id)})
+        "can_edit": selectors.can_edit_documents(user, doc.institution_id)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def version_new(request: HttpRequest, pk: int) -> HttpResponse:
-    doc = selectors.get_document_for_user(request.user, pk, edit=True)
+    user = _user(request)
+    doc = selectors.get_document_for_user(user, pk, edit=True)
     latest = doc.versions.first()
     form = VersionForm(request.POST or None, initial={"title": latest.title, "body": latest.body} if latest else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         version = services.publish_version(document=doc, title=data["title"], body=data["body"], note=data["note"],
-                                           actor=request.user)
+                                           actor=user)
         messages.success(request, _("Version %(n)s published. Earlier signatures keep their own version.")
                          % {"n": version.number})
         return redirect("pledges:document", pk=doc.pk)
@@ -226,19 +243,20 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_new(request: HttpRequest) -> HttpResponse:
-    units = selectors.manageable_units(request.user)
-    if not selectors.role_paths(request.user, selectors.MANAGERS):
+    user = _user(request)
+    units = selectors.manageable_units(user)
+    if not selectors.role_paths(user, selectors.MANAGERS):
         raise Http404
     from marwah.orgs.models import Unit
 
-    form = CampaignForm(request.POST or None, versions=selectors.versions_for_user(request.user),
+    form = CampaignForm(request.POST or None, versions=selectors.versions_for_user(user),
                         units=Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if not selectors.can_manage(request.user, data["unit"]):
+        if not selectors.can_manage(user, data["unit"]):
             raise Http404
         try:
-            campaign = services.create_campaign(actor=request.user, version=data["version"], unit=data["unit"],
+            campaign = services.create_campaign(actor=user, version=data["version"], unit=data["unit"],
                                                 employment_types=data["employment_types"], title=data["title"],
                                                 place=data["place"], deadline=data["deadline"])
         except ValidationError as exc:
@@ -252,8 +270,9 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = selectors.get_campaign_for_user(request.user, pk)
-    unit = selectors.coverage_unit(request.user, campaign, request.GET.get("unit"))
+    user = _user(request)
+    campaign = selectors.get_campaign_for_user(user, pk)
+    unit = selectors.coverage_unit(user, campaign, request.GET.get("unit"))
     counts, children = selectors.coverage(campaign, unit)
     own = counts
     if children:
@@ -267,10 +286,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         from marwah.orgs.selectors import ancestors
 
         crumbs = [u for u in ancestors(unit) if u.path.startswith(campaign.unit_path)
-                  and selectors.has_role(request.user, selectors.READERS, u)]
+                  and selectors.has_role(user, selectors.READERS, u)]
     return render(request, "pledges/campaign_detail.html", {
         "campaign": campaign, "unit": unit, "counts": counts, "own": own, "children": children, "crumbs": crumbs,
-        "can_manage": selectors.can_manage(request.user, unit),
+        "can_manage": selectors.can_manage(user, unit),
         "ceremonies": list(selectors.ceremonies(campaign, unit)[:20]),
         "deadline": long_date(campaign.deadline),
     })
@@ -283,8 +302,9 @@ def _page(request: HttpRequest) -> int:
 @login_required
 @require_GET
 def campaign_pending(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = selectors.get_campaign_for_user(request.user, pk)
-    unit = selectors.coverage_unit(request.user, campaign, request.GET.get("unit"))
+    user = _user(request)
+    campaign = selectors.get_campaign_for_user(user, pk)
+    unit = selectors.coverage_unit(user, campaign, request.GET.get("unit"))
     counts = selectors.totals(campaign, unit)
     page = _page(request)
     pages = max((counts.pending + PAGE_SIZE - 1) // PAGE_SIZE, 1)
@@ -311,13 +331,14 @@ def _export_header() -> list[str]:
 
 @login_required
 @require_GET
-def campaign_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def campaign_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    user = _user(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    campaign = selectors.get_campaign_for_user(request.user, pk)
-    unit = selectors.coverage_unit(request.user, campaign, request.GET.get("unit"))
+    campaign = selectors.get_campaign_for_user(user, pk)
+    unit = selectors.coverage_unit(user, campaign, request.GET.get("unit"))
     counts, children = selectors.coverage(campaign, unit)
-    record(actor=request.user, action="pledge.coverage_exported", target=campaign, unit=unit, detail={"format": fmt})
+    record(actor=user, action="pledge.coverage_exported", target=campaign, unit=unit, detail={"format": fmt})
     filename = f"cakupan-ikrar-{campaign.pk}-{unit.code}".replace("/", "-").replace(" ", "-")
     if fmt == "csv":
         class Echo:
@@ -332,9 +353,9 @@ def campaign_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             for row in _export_rows(campaign, unit):
                 yield writer.writerow(row)
 
-        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
+        streaming = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+        streaming["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return streaming
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
@@ -357,8 +378,9 @@ def campaign_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = selectors.get_campaign_for_user(request.user, pk, selectors.MANAGERS)
-    unit = selectors.coverage_unit(request.user, campaign, request.POST.get("unit"), selectors.MANAGERS)
+    user = _user(request)
+    campaign = selectors.get_campaign_for_user(user, pk, selectors.MANAGERS)
+    unit = selectors.coverage_unit(user, campaign, request.POST.get("unit"), selectors.MANAGERS)
     back = reverse("pledges:campaign", args=[campaign.pk]) + f"?unit={unit.pk}"
     last = campaign.last_reminder_at
     if last and (timezone.now() - last).total_seconds() < REMIND_COOLDOWN_SECONDS:
@@ -366,7 +388,7 @@ def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     from marwah.pledges.tasks import remind_task
 
-    record(actor=request.user, action="pledge.reminders_requested", target=campaign, unit=unit)
+    record(actor=user, action="pledge.reminders_requested", target=campaign, unit=unit)
     enqueue_on_commit(remind_task, campaign.pk, unit.pk)
     messages.success(request, _("Reminders are being sent by email to everyone who has not signed yet."))
     return redirect(back)
@@ -375,10 +397,11 @@ def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = selectors.get_campaign_for_user(request.user, pk, selectors.MANAGERS)
-    if not selectors.can_manage(request.user, campaign.unit):  # only whoever covers the whole campaign
+    user = _user(request)
+    campaign = selectors.get_campaign_for_user(user, pk, selectors.MANAGERS)
+    if not selectors.can_manage(user, campaign.unit):  # only whoever covers the whole campaign
         raise Http404
-    services.close_campaign(campaign=campaign, actor=request.user)
+    services.close_campaign(campaign=campaign, actor=user)
     messages.success(request, _("Campaign closed."))
     return redirect("pledges:campaign", pk=campaign.pk)
 
@@ -387,11 +410,12 @@ def campaign_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_codes(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = selectors.get_campaign_for_user(request.user, pk, selectors.MANAGERS)
-    unit = selectors.coverage_unit(request.user, campaign, request.GET.get("unit") or request.POST.get("unit"),
+    user = _user(request)
+    campaign = selectors.get_campaign_for_user(user, pk, selectors.MANAGERS)
+    unit = selectors.coverage_unit(user, campaign, request.GET.get("unit") or request.POST.get("unit"),
                                    selectors.MANAGERS)
     if request.method == "POST":
-        issued = services.issue_codes(campaign=campaign, unit=unit, actor=request.user,
+        issued = services.issue_codes(campaign=campaign, unit=unit, actor=user,
                                       signed=request.POST.get("signed") == "1")
         if request.POST.get("format") == "csv":
             out = io.StringIO()
@@ -413,12 +437,13 @@ def campaign_codes(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def campaign_sync(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = selectors.get_campaign_for_user(request.user, pk, selectors.MANAGERS)
-    if not selectors.can_manage(request.user, campaign.unit):
+    user = _user(request)
+    campaign = selectors.get_campaign_for_user(user, pk, selectors.MANAGERS)
+    if not selectors.can_manage(user, campaign.unit):
         raise Http404
     from marwah.pledges.tasks import sync_scope_task
 
-    record(actor=request.user, action="pledge.scope_sync_requested", target=campaign, unit=campaign.unit_id)
+    record(actor=user, action="pledge.scope_sync_requested", target=campaign, unit=campaign.unit_id)
     enqueue_on_commit(sync_scope_task, campaign.pk)
     messages.success(request, _("People who joined since the launch are being added."))
     return redirect("pledges:campaign", pk=campaign.pk)
@@ -427,8 +452,9 @@ def campaign_sync(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def ceremony_new(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = selectors.get_campaign_for_user(request.user, pk, selectors.MANAGERS)
-    unit = selectors.coverage_unit(request.user, campaign, request.GET.get("unit"), selectors.MANAGERS)
+    user = _user(request)
+    campaign = selectors.get_campaign_for_user(user, pk, selectors.MANAGERS)
+    unit = selectors.coverage_unit(user, campaign, request.GET.get("unit"), selectors.MANAGERS)
     signatures = selectors.unit_people_for_ceremony(campaign, unit)
     form = CeremonyForm(request.POST or None, signatures=signatures,
                         initial={"held_on": timezone.localdate(), "place": campaign.place})
@@ -438,7 +464,7 @@ def ceremony_new(request: HttpRequest, pk: int) -> HttpResponse:
         for s in present:
             s.campaign = campaign
         ceremony = services.record_ceremony(campaign=campaign, unit=unit, held_on=form.cleaned_data["held_on"],
-                                            place=form.cleaned_data["place"], actor=request.user,
+                                            place=form.cleaned_data["place"], actor=user,
                                             signatures=present)
         messages.success(request, _("Ceremony recorded with %(n)s people present.") % {"n": ceremony.attendance})
         return redirect("pledges:ceremony", pk=ceremony.pk)
@@ -450,7 +476,8 @@ def ceremony_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def ceremony_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    ceremony = selectors.get_ceremony_for_user(request.user, pk)
+    user = _user(request)
+    ceremony = selectors.get_ceremony_for_user(user, pk)
     return render(request, "pledges/ceremony_detail.html", {
         "ceremony": ceremony, "signatures": selectors.ceremony_signatures(ceremony)})
 

@@ -253,3 +253,41 @@ def test_code_to_download_again_after_signing(tree, people, pact, launch, as_use
     officer.post(reverse("pledges:code"), {"code": code})
     response = officer.get(reverse("pledges:pdf", args=[signature.pk]))
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_campaign_form_labels_versions_and_indents_units(tree, people, pact, as_user):
+    from marwah.pledges.forms import CampaignForm
+
+    version = pact.versions.first()
+    form = CampaignForm(versions=type(version).objects.filter(pk=version.pk),
+                        units=type(tree.grobogan).objects.filter(pk__in=[tree.ri.pk, tree.grobogan.pk]))
+    assert [label for _, label in form.fields["version"].choices] == [f"{tree.kpu.short_name} · {version}"]
+    units = dict(form.fields["unit"].choices)
+    assert units[tree.grobogan.pk] == "— " * tree.grobogan.depth + tree.grobogan.name
+    assert units[tree.ri.pk] == "— " * tree.ri.depth + tree.ri.name
+    assert as_user(people.admin).get(reverse("pledges:campaign_new")).status_code == 200
+
+
+def test_reminders_are_deferred_when_the_backend_can(tree, people, pact, launch, monkeypatch,
+                                                     django_capture_on_commit_callbacks):
+    from marwah.pledges import tasks
+
+    campaign = launch(actor=people.admin, unit=tree.grobogan, version=pact.versions.first(),
+                      deadline=timezone.localdate() + dt.timedelta(days=10))
+    deferred = []
+
+    class Deferring:
+        supports_defer = True
+
+    class FakeTask:
+        def get_backend(self):
+            return Deferring()
+
+        def using(self, *, run_after):
+            return type("Bound", (), {"enqueue": staticmethod(lambda pk: deferred.append((pk, run_after)))})()
+
+    monkeypatch.setattr(tasks, "remind_task", FakeTask())
+    with django_capture_on_commit_callbacks(execute=True):
+        services._schedule_reminders(campaign)
+    assert [(pk, when.date(), when.hour) for pk, when in deferred] == [
+        (campaign.pk, campaign.deadline - dt.timedelta(days=days), 8) for days in services.REMINDER_DAYS]
