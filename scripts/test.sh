@@ -6,6 +6,7 @@ BIN=.venv/bin
 export MARWAH_DATA_DIR="${MARWAH_DATA_DIR:-$(mktemp -d)}"
 $BIN/marwah compilemessages -v 0 --ignore=.venv >/dev/null || exit 1
 $BIN/ruff check . || exit 1
+$BIN/mypy marwah || exit 1
 
 status=0
 echo "== Tests on SQLite"
