@@ -57,8 +57,13 @@ class IdleSessionMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
+        now = int(time.time())
         if session is not None and session.session_key:
-            now = int(time.time())
             if now - int(session.get("_touched", 0)) >= self.TOUCH_EVERY:
                 session["_touched"] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        # A session saved anyway (a new login, a one-time code) starts its minute now.
+        session = getattr(request, "session", None)
+        if session is not None and session.modified and not session.is_empty():
+            session["_touched"] = now
+        return response
