@@ -91,9 +91,8 @@ def _append(entry: AuditEntry) -> None:
     Every write in Marwah records an entry, so this is on the hot path of signing and
     reporting; raw SQL saves the ORM's per-statement work (measured in the pledge benchmark).
     """
-    meta = AuditEntry._meta
-    values = [meta.get_field(c if c != "actor_id" else "actor").get_db_prep_save(
-        getattr(entry, c), connection) for c in _COLUMNS]
+    fields = {f.attname: f for f in AuditEntry._meta.concrete_fields}
+    values = [fields[c].get_db_prep_save(getattr(entry, c), connection) for c in _COLUMNS]
     insert = (f"INSERT INTO audit_auditentry ({', '.join(_COLUMNS)}) "  # noqa: S608
               f"VALUES ({', '.join(['%s'] * len(_COLUMNS))}) RETURNING id")
     with connection.cursor() as cursor:
