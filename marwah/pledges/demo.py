@@ -1,5 +1,6 @@
 """Demo pledges: the KPU integrity pact at Halmahera Selatan (Darmin), the Kemenkumham neutrality
-pledge with a ceremony at Kanwil NTT (Marciana), and a KPPS pledge for the officer `kpps` in Kupang."""
+pledge with a ceremony at Kanwil NTT (Marciana), a KPPS pledge for the officer `kpps` in Kupang, and the
+Jawa Tengah secretariat pact that Rina has still to sign."""
 
 from __future__ import annotations
 
@@ -53,3 +54,12 @@ def seed(ctx: DemoContext) -> None:
     # Journey 4: ad hoc officers in Kabupaten Kupang, including the demo KPPS officer.
     _launch(actor=users["admin"], version=pact, unit=u["kpu_kupang"], place="Oelamasi", days=3,
             types=[EmploymentType.AD_HOC], title="Pakta Integritas Badan Ad Hoc Pemilu 2024 — Kabupaten Kupang")
+
+    # Journey 1's Rina and her colleagues: the provincial pact for every secretariat in Jawa Tengah.
+    jateng = _launch(actor=users["admin"], version=pact, unit=u["kpu_jateng"], place="Semarang", days=14,
+                     types=[EmploymentType.PNS, EmploymentType.PPPK, EmploymentType.NON_ASN],
+                     title="Pakta Integritas Sekretariat KPU se-Jawa Tengah 2026")
+    early = list(Signature.objects.filter(campaign=jateng).exclude(employee=e["rina"])
+                 .select_related("employee", "unit", "campaign__version").order_by("employee__name")[:12])
+    for signature in early:
+        services.sign(signature=signature, method=Signature.Method.PASSWORD)
