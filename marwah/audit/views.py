@@ -13,6 +13,7 @@ from marwah.audit import selectors
 from marwah.audit import services as audit
 from marwah.audit.services import verify_chains
 from marwah.core.params import parse_page
+from marwah.orgs.models import Unit
 
 PAGE = 100
 
@@ -33,8 +34,12 @@ def log(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.entries_for_user(user, **filters)[(page - 1) * PAGE: page * PAGE + 1])
     querystring = request.GET.copy()
     querystring.pop("page", None)
+    entries = rows[:PAGE]
+    units = Unit.objects.in_bulk({e.unit_id for e in entries if e.unit_id}, field_name="id")
+    for entry in entries:
+        entry.unit_name = units[entry.unit_id].name if entry.unit_id in units else ""  # type: ignore[attr-defined]
     return render(request, "audit/log.html", {
-        "entries": rows[:PAGE], "filters": filters, "page": page, "has_next": len(rows) > PAGE,
+        "entries": entries, "filters": filters, "page": page, "has_next": len(rows) > PAGE,
         "querystring": querystring.urlencode(),
     })
 
