@@ -119,23 +119,30 @@ def create_campaign(*, actor: Any, version: DocumentVersion, unit: Unit, employm
     return campaign
 
 
-def launch_campaign(*, campaign: Campaign) -> int:
-    """One pending row per person in scope and the in-scope tallies, by INSERT … SELECT."""
-    if campaign.status != Campaign.Status.PREPARING:
-        return campaign.in_scope
-    sig, emp, tally, unit = (Signature._meta.db_table, Employee._meta.db_table, "pledges_tally",
-                             Unit._meta.db_table)
+def _scope_insert(campaign: Campaign, *, returning: str = "") -> tuple[str, list[Any]]:
+    """INSERT … SELECT of a pending row for everyone in the campaign's scope not yet in it."""
+    sig, emp = Signature._meta.db_table, Employee._meta.db_table
     params: list[Any] = [campaign.pk, campaign.unit_path + "%", campaign.institution_id]
     types_sql = ""
     if campaign.employment_types:
         types_sql = " AND e.employment_type IN (" + ",".join(["%s"] * len(campaign.employment_types)) + ")"
         params += list(campaign.employment_types)
+    sql = (
+        f"INSERT INTO {sig} (campaign_id, employee_id, unit_id, unit_path, status, text_sha256, method, "  # noqa: S608
+        f"pdf_sha256) SELECT %s, e.id, e.unit_id, e.unit_path, 'pending', '', '', '' FROM {emp} e "
+        f"WHERE e.unit_path LIKE %s AND e.institution_id = %s AND e.is_active{types_sql} "
+        f"ON CONFLICT (campaign_id, employee_id) DO NOTHING" + (f" RETURNING {returning}" if returning else "")
+    )
+    return sql, params
+
+
+def launch_campaign(*, campaign: Campaign) -> int:
+    """One pending row per person in scope and the in-scope tallies, by INSERT … SELECT."""
+    if campaign.status != Campaign.Status.PREPARING:
+        return campaign.in_scope
+    sig, tally, unit = Signature._meta.db_table, "pledges_tally", Unit._meta.db_table
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {sig} (campaign_id, employee_id, unit_id, unit_path, status, text_sha256, method, "  # noqa: S608
-            f"pdf_sha256) SELECT %s, e.id, e.unit_id, e.unit_path, 'pending', '', '', '' FROM {emp} e "
-            f"WHERE e.unit_path LIKE %s AND e.institution_id = %s AND e.is_active{types_sql} "
-            f"ON CONFLICT (campaign_id, employee_id) DO NOTHING", params)
+        cur.execute(*_scope_insert(campaign))
         cur.execute(f"SELECT count(*), max(length(unit_path)) FROM {sig} WHERE campaign_id = %s",  # noqa: S608
                     [campaign.pk])
         total, longest = cur.fetchone()
@@ -161,18 +168,8 @@ def sync_scope(*, campaign: Campaign, actor: Any = None) -> int:
     People who left keep their row: what they signed, or that they did not, stays on record."""
     if campaign.status != Campaign.Status.ACTIVE:
         return 0
-    sig, emp = Signature._meta.db_table, Employee._meta.db_table
-    params: list[Any] = [campaign.pk, campaign.unit_path + "%", campaign.institution_id]
-    types_sql = ""
-    if campaign.employment_types:
-        types_sql = " AND e.employment_type IN (" + ",".join(["%s"] * len(campaign.employment_types)) + ")"
-        params += list(campaign.employment_types)
     with transaction.atomic(), connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {sig} (campaign_id, employee_id, unit_id, unit_path, status, text_sha256, method, "  # noqa: S608
-            f"pdf_sha256) SELECT %s, e.id, e.unit_id, e.unit_path, 'pending', '', '', '' FROM {emp} e "
-            f"WHERE e.unit_path LIKE %s AND e.institution_id = %s AND e.is_active{types_sql} "
-            f"ON CONFLICT (campaign_id, employee_id) DO NOTHING RETURNING unit_path", params)
+        cur.execute(*_scope_insert(campaign, returning="unit_path"))
         parents: dict[int, int | None] = {}  # unit id -> parent unit id (None for a root)
         joined: dict[int, int] = {}  # unit id -> people added in its subtree
         added = 0
