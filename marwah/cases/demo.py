@@ -39,10 +39,22 @@ def _submit(ctx: DemoContext, *, kind: str, unit_key: str, narrative: str, accus
     return Case.objects.get(report=report)
 
 
+def _key_holder(case: Case, requests: dict[str, Any]) -> tuple[Any, Any] | None:
+    """A team member (the direct superior first) whose unlocked session opens the report key."""
+    from marwah.reporting import vault
+
+    members = case.members.filter(is_active=True).select_related("user").order_by("pk")
+    for member in sorted(members, key=lambda m: m.reason != "superior"):
+        request = requests.get(member.user.username) or _staff_request(member.user)
+        if vault.report_key_for(request, case.report) is not None:
+            return member.user, request
+    return None
+
+
 def seed(ctx: DemoContext) -> None:
     users, emps = ctx.users, ctx.employees
     # Handlers get their key pairs first, so report keys are sealed to them.
-    requests = {name: _staff_request(users[name]) for name in
+    requests: dict[str, Any] = {name: _staff_request(users[name]) for name in
                 ("mey", "kiki", "ketua_jateng", "satgas_ri", "darmin", "hr_kpu", "etik_kpu", "tim_netral",
                  "kepegawaian", "marciana") if name in users}
     rina_case = (Case.objects.filter(category="sexual_violence", unit=ctx.units["kpu_grobogan"])
@@ -61,10 +73,12 @@ def seed(ctx: DemoContext) -> None:
                            text="Terima kasih sudah melapor. Apakah pesan-pesan itu masih tersimpan di ponsel Anda?")
     except Exception:  # noqa: BLE001, S110 - the demo still works without the question if the key is locked
         pass
+    # Handler-written text is encrypted with the report key, opened from Mey's unlocked session.
     services.add_referral(case=rina_case, actor=mey, kind="psychologist", organisation="UPTD PPA Provinsi Jawa Tengah",
-                          referred_on=timezone.localdate(), note="Pendampingan psikolog ditawarkan.")
+                          referred_on=timezone.localdate(), note="Pendampingan psikolog ditawarkan.",
+                          request=requests["mey"])
     services.add_protection(case=rina_case, actor=mey, item="p_identity", provider="Satgas PKS KPU Jawa Tengah",
-                            provided_on=timezone.localdate())
+                            provided_on=timezone.localdate(), request=requests["mey"])
 
     # Halmahera Selatan: a staff member absent 12 days without written permission, decided.
     from marwah.people.models import Employee
@@ -73,14 +87,14 @@ def seed(ctx: DemoContext) -> None:
     if absent is not None and "darmin" in users:
         case = _submit(ctx, kind="d_absence", unit_key="kpu_halsel", accused=[absent],
                        narrative="Tidak masuk kerja 12 hari tanpa izin tertulis; izin hanya lewat WhatsApp.")
-        handler = case.members.filter(is_active=True, reason="superior").first()
+        handler = _key_holder(case, requests)
         if handler is not None:
-            actor = handler.user
+            actor, request = handler
             services.change_status(case=case, actor=actor, to=Status.VERIFIED)
             services.change_status(case=case, actor=actor, to=Status.EXAMINATION)
             services.decide(case=case, actor=actor, outcome="proven", sanctions=["pp94_tukin_6"],
                             summary="Pelanggaran terbukti. Sanksi pemotongan tunjangan kinerja 25% selama "
-                                    "6 bulan direkomendasikan kepada PPK.")
+                                    "6 bulan direkomendasikan kepada PPK.", request=request)
     # An older case past its deadline, so the inbox shows a red badge.
     overdue = _submit(ctx, kind="sv_nonphysical", unit_key="kpu_grobogan", accused=[],
                       narrative="Komentar bernada seksual di ruang rapat.")

@@ -4,7 +4,11 @@ A case is created when a report is submitted (`receivers.route_new_report`). Who
 materialised in `CaseMember` (the routed team, the escalation leader, people a chair adds); who
 must never see it is kept in `CaseBlock` as keyed tokens (HMAC with a secret outside the
 database), so a database dump does not tell who was reported or named as involved.
-Report content lives encrypted in `reporting`; nothing here holds the narrative.
+Report content lives encrypted in `reporting`; nothing here holds the narrative. Free text a
+handler writes about a case (rejection reason, decision summary, protection and referral
+details) is stored in `*_enc` columns, encrypted with the report's own key
+(`reporting.vault.encrypt_for_report`); only statistics (category, kind, unit, dates, status)
+are plaintext.
 """
 
 from __future__ import annotations
@@ -63,7 +67,7 @@ class Case(models.Model):
     repeat_flag = models.BooleanField(_("same person named by another reporter"), default=False)
     # The accused's employment type (no identity) drives sanction suggestions.
     accused_employment_type = models.CharField(max_length=16, blank=True)
-    rejection_reason = models.TextField(blank=True)
+    rejection_reason_enc = models.TextField(blank=True)  # ciphertext (report key); the reporter reads it
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -133,7 +137,6 @@ class CaseEvent(models.Model):
                               related_name="+")
     kind = models.CharField(max_length=32)
     status = models.CharField(max_length=16, blank=True, choices=Status.choices)
-    note = models.TextField(blank=True)
     reporter_visible = models.BooleanField(default=False)
 
     class Meta:
@@ -167,9 +170,9 @@ class ProtectionMeasure(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="protection")
     item = models.CharField(_("right"), max_length=32, choices=[(k, v.label) for k, v in PROTECTION_ITEMS.items()])
-    provider = models.CharField(_("provided by"), max_length=150)
+    provider_enc = models.TextField(blank=True)  # ciphertext (report key)
     provided_on = models.DateField(_("date"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note_enc = models.TextField(blank=True)  # ciphertext (report key)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -189,10 +192,10 @@ class Referral(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
     kind = models.CharField(_("referred to"), max_length=16, choices=list(REFERRAL_KINDS.items()))
-    organisation = models.CharField(_("organisation"), max_length=150, blank=True)
+    organisation_enc = models.TextField(blank=True)  # ciphertext (report key)
     referred_on = models.DateField(_("date"))
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.OFFERED)
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note_enc = models.TextField(blank=True)  # ciphertext (report key)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -211,10 +214,19 @@ class Decision(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="decision")
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     sanctions = models.JSONField(default=list)  # sanction codes from rules.sanctions
-    summary_for_reporter = models.TextField(_("summary for the reporter"), blank=True)
+    summary_enc = models.TextField(blank=True)  # ciphertext (report key) of the summary the reporter reads
     letter_number = models.CharField(_("letter number"), max_length=80)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.outcome}"
+
+
+# Names that bind each ciphertext to its column (AEAD associated data, with the report's id).
+FIELD_REJECTION = "case.rejection_reason"
+FIELD_DECISION = "case.decision_summary"
+FIELD_PROVIDER = "case.protection_provider"
+FIELD_PROTECTION_NOTE = "case.protection_note"
+FIELD_ORGANISATION = "case.referral_organisation"
+FIELD_REFERRAL_NOTE = "case.referral_note"

@@ -13,14 +13,28 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from marwah.accounts.models import Role, RoleAssignment, User
 from marwah.audit.services import record
-from marwah.cases.models import OPEN_STATUSES, Case, CaseEvent, Status
+from marwah.cases.models import (
+    FIELD_DECISION,
+    FIELD_ORGANISATION,
+    FIELD_PROTECTION_NOTE,
+    FIELD_PROVIDER,
+    FIELD_REFERRAL_NOTE,
+    FIELD_REJECTION,
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    Decision,
+    ProtectionMeasure,
+    Referral,
+    Status,
+)
 from marwah.cases.routing import employee_token, superior_chain_ids, user_token
 from marwah.people.models import Employee
 from marwah.rules import deadlines as deadline_rules
@@ -149,12 +163,48 @@ def members(case: Case) -> list[Any]:
     return list(case.members.filter(is_active=True).select_related("user").order_by("reason", "user__username"))
 
 
-def protection_records(case: Case) -> list[Any]:
-    return list(case.protection.select_related("recorded_by"))
+# --- Handler-written text, decrypted with the report key of this session -----------------------------
+# Each value is the text, "" when nothing was written, or None while the session cannot open the
+# report key (the page then says the text is encrypted and offers to unlock).
+
+def _open(request: HttpRequest, case: Case, field: str, blob: str) -> str | None:
+    from marwah.reporting import vault
+
+    return vault.decrypt_for_report(request=request, report=case.report, field=field, blob=blob)
 
 
-def referrals(case: Case) -> list[Any]:
-    return list(case.referrals.select_related("recorded_by"))
+@dataclass
+class ProtectionView:
+    measure: ProtectionMeasure
+    provider: str | None
+    note: str | None
+
+
+@dataclass
+class ReferralView:
+    referral: Referral
+    organisation: str | None
+    note: str | None
+
+
+def protection_records(case: Case, request: HttpRequest) -> list[ProtectionView]:
+    return [ProtectionView(m, _open(request, case, FIELD_PROVIDER, m.provider_enc),
+                           _open(request, case, FIELD_PROTECTION_NOTE, m.note_enc))
+            for m in case.protection.select_related("recorded_by")]
+
+
+def referrals(case: Case, request: HttpRequest) -> list[ReferralView]:
+    return [ReferralView(r, _open(request, case, FIELD_ORGANISATION, r.organisation_enc),
+                         _open(request, case, FIELD_REFERRAL_NOTE, r.note_enc))
+            for r in case.referrals.select_related("recorded_by")]
+
+
+def decision_summary(case: Case, decision: Decision, request: HttpRequest) -> str | None:
+    return _open(request, case, FIELD_DECISION, decision.summary_enc)
+
+
+def rejection_reason(case: Case, request: HttpRequest) -> str | None:
+    return _open(request, case, FIELD_REJECTION, case.rejection_reason_enc)
 
 
 def timeline(case: Case) -> list[CaseEvent]:
@@ -184,11 +234,23 @@ NEXT_STEP: dict[str, str | Promise] = {
 }
 
 
-def public_status(report: Any) -> PublicStatus | None:
-    """What the reporter may see: status, dated steps, a rejection reason, a decision summary."""
-    case = Case.objects.filter(report=report).select_related("decision").first() if report else None
+def public_status(report: Any, *, report_key: bytes) -> PublicStatus | None:
+    """What the reporter may see: status, dated steps, a rejection reason, a decision summary.
+
+    The two texts are stored encrypted with the report key; `report_key` is the key the reporter's
+    session opened with the receipt (`reporting.selectors.reporter_report`).
+    """
+    from marwah.reporting import vault
+
+    case = (Case.objects.filter(report=report).select_related("decision", "handling_unit").first()
+            if report else None)
     if case is None:
         return None
+
+    def text(field: str, blob: str) -> str:
+        opened = vault.decrypt_with_key(report_key, report=report, field=field, blob=blob)
+        return opened if opened is not None else str(_("(this text cannot be read)"))
+
     events = case.events.filter(reporter_visible=True).order_by("at", "id")
     steps = [(Status(e.status).label if e.status else e.kind, e.at) for e in events]
     decision = getattr(case, "decision", None)
@@ -196,8 +258,8 @@ def public_status(report: Any) -> PublicStatus | None:
             "ethics": _("Ethics handlers"), "superior": _("Direct superior and HR")}.get(case.team_kind, "")
     return PublicStatus(
         status=case.status, status_label=Status(case.status).label, steps=steps,
-        rejection_reason=case.rejection_reason if case.status == Status.REJECTED else "",
-        decision_summary=decision.summary_for_reporter if decision else "",
+        rejection_reason=text(FIELD_REJECTION, case.rejection_reason_enc) if case.status == Status.REJECTED else "",
+        decision_summary=text(FIELD_DECISION, decision.summary_enc) if decision else "",
         next_step_text=NEXT_STEP.get(case.status, ""),
         team_label=f"{team}, {case.handling_unit.name}" if team else case.handling_unit.name,
     )

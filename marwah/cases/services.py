@@ -14,13 +14,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from marwah.accounts.models import User
 from marwah.audit.services import record
 from marwah.cases import routing
 from marwah.cases.models import (
+    FIELD_DECISION,
+    FIELD_ORGANISATION,
+    FIELD_PROTECTION_NOTE,
+    FIELD_PROVIDER,
+    FIELD_REFERRAL_NOTE,
+    FIELD_REJECTION,
     Case,
     CaseBlock,
     CaseEvent,
@@ -47,19 +52,22 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     Status.CLOSED: (),
 }
 
-# Reporter-facing wording of each step (the reporter sees these, never handler notes).
-REPORTER_NOTES: dict[str, str | Promise] = {
-    Status.VERIFIED: _("Your report was checked and will be followed up."),
-    Status.EXAMINATION: _("The team is examining the report."),
-    Status.FOLLOW_UP: _("The decision is being carried out."),
-    Status.CLOSED: _("The case is closed."),
-}
-
 
 def _vault() -> Any:
     from marwah.reporting import vault
 
     return vault
+
+
+def _encrypt(request: HttpRequest | None, case: Case, field: str, text: str) -> str:
+    """Ciphertext of staff-written text under the report key; `vault.ReportLocked` when the
+    session cannot open the key. There is no plaintext fallback."""
+    vault = _vault()
+    if not text:
+        return ""
+    if request is None:
+        raise vault.ReportLocked("locked")
+    return str(vault.encrypt_for_report(request=request, report=case.report, field=field, text=text))
 
 
 def _notify(case: Case, user_ids: Iterable[int], reason: str) -> None:
@@ -93,8 +101,9 @@ def _start_stage(case: Case, today: date | None = None) -> None:
     case.escalated_at = None
 
 
-def _event(case: Case, *, actor: User | None, kind: str, note: str = "", visible: bool = False) -> CaseEvent:
-    return CaseEvent.objects.create(case=case, actor=actor, kind=kind, status=case.status, note=note,
+def _event(case: Case, *, actor: User | None, kind: str, visible: bool = False) -> CaseEvent:
+    # Events carry codes only; any text lives encrypted on the case, decision or checklist row.
+    return CaseEvent.objects.create(case=case, actor=actor, kind=kind, status=case.status,
                                     reporter_visible=visible)
 
 
@@ -150,9 +159,12 @@ def can_manage(case: Case, user: User) -> bool:
 
 
 @transaction.atomic
-def change_status(*, case: Case, actor: User, to: str, reason: str = "") -> Case:
+def change_status(*, case: Case, actor: User, to: str, reason: str = "",
+                  request: HttpRequest | None = None) -> Case:
+    """Move the case on. A rejection's reason is encrypted with the report key (needs `request`
+    with an unlocked key; `vault.ReportLocked` otherwise)."""
     _require_member(case, actor)
-    case = Case.objects.select_for_update().get(pk=case.pk)
+    case = Case.objects.select_for_update().select_related("report").get(pk=case.pk)
     if to not in TRANSITIONS.get(case.status, ()):
         raise ValidationError(_("This step is not possible from the current status."))
     if to == Status.REJECTED and not reason.strip():
@@ -160,14 +172,13 @@ def change_status(*, case: Case, actor: User, to: str, reason: str = "") -> Case
     old = case.status
     case.status = to
     if to == Status.REJECTED:
-        case.rejection_reason = reason.strip()
+        case.rejection_reason_enc = _encrypt(request, case, FIELD_REJECTION, reason.strip())
     if to in (Status.REJECTED, Status.CLOSED):
         case.closed_at = timezone.now()
         case.expires_at = case.closed_at + timedelta(days=retention_days())
     _start_stage(case)
     case.save()
-    note = case.rejection_reason if to == Status.REJECTED else str(REPORTER_NOTES.get(to, ""))
-    _event(case, actor=actor, kind="status", note=note, visible=True)
+    _event(case, actor=actor, kind="status", visible=True)
     record(actor=actor, action="case.status", target=case, unit=case.handling_unit_id,
            detail={"from": old, "to": to})
     return case
@@ -230,10 +241,14 @@ def share_with_team(*, case: Case, actor: User, request: HttpRequest) -> int:
 
 @transaction.atomic
 def add_protection(*, case: Case, actor: User, item: str, provider: str, provided_on: date,
-                   note: str = "") -> ProtectionMeasure:
+                   note: str = "", request: HttpRequest | None = None) -> ProtectionMeasure:
+    """Record a victim right provided; who provided it and the note are encrypted with the report key."""
     _require_member(case, actor)
-    measure = ProtectionMeasure(case=case, item=item, provider=provider, provided_on=provided_on, note=note,
-                                recorded_by=actor)
+    if not provider.strip():
+        raise ValidationError(_("Write who provided it."))
+    measure = ProtectionMeasure(case=case, item=item, provided_on=provided_on, recorded_by=actor,
+                                provider_enc=_encrypt(request, case, FIELD_PROVIDER, provider.strip()),
+                                note_enc=_encrypt(request, case, FIELD_PROTECTION_NOTE, note.strip()))
     measure.full_clean()
     measure.save()
     _event(case, actor=actor, kind="protection")
@@ -243,10 +258,13 @@ def add_protection(*, case: Case, actor: User, item: str, provider: str, provide
 
 @transaction.atomic
 def add_referral(*, case: Case, actor: User, kind: str, organisation: str, referred_on: date,
-                 state: str = Referral.State.OFFERED, note: str = "") -> Referral:
+                 state: str = Referral.State.OFFERED, note: str = "",
+                 request: HttpRequest | None = None) -> Referral:
+    """Record a referral; the organisation and the note are encrypted with the report key."""
     _require_member(case, actor)
-    referral = Referral(case=case, kind=kind, organisation=organisation, referred_on=referred_on, state=state,
-                        note=note, recorded_by=actor)
+    referral = Referral(case=case, kind=kind, referred_on=referred_on, state=state, recorded_by=actor,
+                        organisation_enc=_encrypt(request, case, FIELD_ORGANISATION, organisation.strip()),
+                        note_enc=_encrypt(request, case, FIELD_REFERRAL_NOTE, note.strip()))
     referral.full_clean()
     referral.save()
     _event(case, actor=actor, kind="referral")
@@ -260,9 +278,11 @@ def _letter_number(case: Case, when: date) -> str:
 
 
 @transaction.atomic
-def decide(*, case: Case, actor: User, outcome: str, sanctions: list[str], summary: str) -> Decision:
+def decide(*, case: Case, actor: User, outcome: str, sanctions: list[str], summary: str,
+           request: HttpRequest | None = None) -> Decision:
+    """Record the decision; the summary the reporter reads is encrypted with the report key."""
     _require_member(case, actor)
-    case = Case.objects.select_for_update().select_related("handling_unit").get(pk=case.pk)
+    case = Case.objects.select_for_update().select_related("handling_unit", "report").get(pk=case.pk)
     if case.status != Status.EXAMINATION:
         raise ValidationError(_("A decision can be recorded only during examination."))
     unknown = [s for s in sanctions if s not in SANCTIONS]
@@ -276,12 +296,12 @@ def decide(*, case: Case, actor: User, outcome: str, sanctions: list[str], summa
         raise ValidationError(_("Write a short summary for the reporter."))
     today = timezone.localdate()
     decision = Decision.objects.create(case=case, outcome=outcome, sanctions=sanctions,
-                                       summary_for_reporter=summary.strip(), decided_by=actor,
-                                       letter_number=_letter_number(case, today))
+                                       summary_enc=_encrypt(request, case, FIELD_DECISION, summary.strip()),
+                                       decided_by=actor, letter_number=_letter_number(case, today))
     case.status = Status.DECISION
     _start_stage(case)
     case.save()
-    _event(case, actor=actor, kind="decision", note=summary.strip(), visible=True)
+    _event(case, actor=actor, kind="decision", visible=True)
     record(actor=actor, action="case.decided", target=case, unit=case.handling_unit_id,
            detail={"outcome": outcome, "sanctions": sanctions})
     return decision
@@ -371,13 +391,12 @@ def purge_case(*, case: Case) -> None:
     from marwah.reporting import services as reporting_services
 
     reporting_services.purge_report_content(report=case.report)
-    case.rejection_reason = ""
+    case.rejection_reason_enc = ""
     case.purged_at = timezone.now()
-    case.save(update_fields=["rejection_reason", "purged_at", "updated_at"])
-    CaseEvent.objects.filter(case=case).update(note="")
-    ProtectionMeasure.objects.filter(case=case).update(note="", provider="-")
-    Referral.objects.filter(case=case).update(note="", organisation="")
-    Decision.objects.filter(case=case).update(summary_for_reporter="")
+    case.save(update_fields=["rejection_reason_enc", "purged_at", "updated_at"])
+    ProtectionMeasure.objects.filter(case=case).update(note_enc="", provider_enc="")
+    Referral.objects.filter(case=case).update(note_enc="", organisation_enc="")
+    Decision.objects.filter(case=case).update(summary_enc="")
     CaseBlock.objects.filter(case=case).delete()
     CaseMember.objects.filter(case=case).update(is_active=False)
     record(actor=None, action="case.purged", target=case, detail={"category": case.category})

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -32,6 +33,7 @@ from marwah.cases.forms import (
     StatusForm,
 )
 from marwah.cases.models import Case, Status
+from marwah.reporting.vault import ReportLocked
 from marwah.rules.protection import GROUPS, ITEMS, REFERRAL_CITATION
 from marwah.rules.sanctions import suggest_sanctions
 from marwah.rules.violations import CATEGORIES, KINDS
@@ -76,14 +78,17 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     team = selectors.members(case)
     can_manage = any(m.user_id == user.pk and (m.is_chair or m.reason in ("leader", "superior")) for m in team)
     handlers = selectors.eligible_handlers(case, team) if can_manage else []
-    protection = selectors.protection_records(case)
-    given = {m.item for m in protection}
+    protection = selectors.protection_records(case, request)
+    given = {p.measure.item for p in protection}
+    content = _content(request, case)
     checklist = [(label, cit, [(i, i.code in given) for i in ITEMS.values() if i.group == g])
                  for g, (label, cit) in GROUPS.items()]
     return {
         "case": case,
-        "content": _content(request, case),
-        "unlock_url": f"{_reverse_or_empty('reporting:unlock')}?next={reverse('cases:detail', args=[case.public_id])}",
+        "content": content,
+        # Handler-written text is encrypted with the report key: without it, nothing can be written.
+        "locked": content is None,
+        "unlock_url": _unlock_url(case),
         "kind": KINDS.get(case.kind),
         "category": CATEGORIES.get(case.category),
         "days_left": selectors.days_left(case),
@@ -94,12 +99,14 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "can_decide": case.status == Status.EXAMINATION,
         "can_manage": can_manage,
         "decision": decision,
+        "decision_summary": selectors.decision_summary(case, decision, request) if decision else "",
+        "rejection_reason": selectors.rejection_reason(case, request) if case.status == Status.REJECTED else "",
         "decision_sanctions": _sanctions(decision),
         "suggestions": suggestions,
         "suggested_codes": {s.sanction.code for s in suggestions},
         "protection": protection,
         "checklist": checklist,
-        "referrals": selectors.referrals(case),
+        "referrals": selectors.referrals(case, request),
         "referral_citation": REFERRAL_CITATION,
         "status_form": forms.get("status_form") or StatusForm(initial={"to": Status.REJECTED}),
         "assign_form": forms.get("assign_form") or AssignForm(handlers=handlers,
@@ -162,6 +169,21 @@ def remove_member(request: HttpRequest, public_id: str, user_id: int) -> HttpRes
     return _back(case, "team")
 
 
+def _unlock_url(case: Case, anchor: str = "") -> str:
+    unlock = _reverse_or_empty("reporting:unlock")
+    if not unlock:
+        return ""
+    target = reverse("cases:detail", args=[case.public_id]) + (f"#{anchor}" if anchor else "")
+    return f"{unlock}?{urlencode({'next': target})}"
+
+
+def _locked(request: HttpRequest, case: Case, anchor: str = "") -> HttpResponse:
+    """The session cannot open the report key: unlock first. Nothing is ever stored in plaintext."""
+    messages.warning(request, _("Unlock your key first: what you write about a case is stored encrypted "
+                                "with the report. Then write it again."))
+    return redirect(_unlock_url(case, anchor) or reverse("cases:detail", args=[case.public_id]))
+
+
 def _back(case: Case, anchor: str = "") -> HttpResponse:
     return redirect(reverse("cases:detail", args=[case.public_id]) + (f"#{anchor}" if anchor else ""))
 
@@ -180,7 +202,9 @@ def change_status(request: HttpRequest, public_id: str) -> HttpResponse:
         return _invalid(request, case, status_form=form)
     try:
         services.change_status(case=case, actor=_user(request), to=form.cleaned_data["to"],
-                               reason=form.cleaned_data["reason"])
+                               reason=form.cleaned_data["reason"], request=request)
+    except ReportLocked:
+        return _locked(request, case, "steps")
     except ValidationError as exc:
         form.add_error("reason", exc)
         return _invalid(request, case, status_form=form)
@@ -222,7 +246,13 @@ def add_protection(request: HttpRequest, public_id: str) -> HttpResponse:
     form = ProtectionForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, protection_form=form)
-    services.add_protection(case=case, actor=_user(request), **form.cleaned_data)
+    try:
+        services.add_protection(case=case, actor=_user(request), request=request, **form.cleaned_data)
+    except ReportLocked:
+        return _locked(request, case, "protection")
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _invalid(request, case, protection_form=form)
     messages.success(request, _("Recorded."))
     return _back(case, "protection")
 
@@ -234,7 +264,13 @@ def add_referral(request: HttpRequest, public_id: str) -> HttpResponse:
     form = ReferralForm(request.POST)
     if not form.is_valid():
         return _invalid(request, case, referral_form=form)
-    services.add_referral(case=case, actor=_user(request), **form.cleaned_data)
+    try:
+        services.add_referral(case=case, actor=_user(request), request=request, **form.cleaned_data)
+    except ReportLocked:
+        return _locked(request, case, "protection")
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _invalid(request, case, referral_form=form)
     messages.success(request, _("Referral recorded."))
     return _back(case, "protection")
 
@@ -248,7 +284,10 @@ def decide(request: HttpRequest, public_id: str) -> HttpResponse:
         return _invalid(request, case, decision_form=form)
     try:
         services.decide(case=case, actor=_user(request), outcome=form.cleaned_data["outcome"],
-                        sanctions=form.cleaned_data["sanctions"], summary=form.cleaned_data["summary"])
+                        sanctions=form.cleaned_data["sanctions"], summary=form.cleaned_data["summary"],
+                        request=request)
+    except ReportLocked:
+        return _locked(request, case, "decision")
     except ValidationError as exc:
         form.add_error(None, exc)
         return _invalid(request, case, decision_form=form)
@@ -263,10 +302,13 @@ def letter(request: HttpRequest, public_id: str) -> HttpResponse:
     decision = getattr(case, "decision", None)
     if decision is None:
         raise PermissionDenied
+    summary = selectors.decision_summary(case, decision, request)
+    if summary is None:  # the summary is encrypted with the report key
+        return _locked(request, case, "decision")
     from marwah.cases.pdf import decision_letter
 
     with translation.override("id"):
-        pdf = decision_letter(case, decision)
+        pdf = decision_letter(case, decision, summary=summary)
     record(actor=user, action="case.letter_downloaded", target=case, unit=case.handling_unit_id)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="keputusan-{case.public_id}.pdf"'

@@ -274,13 +274,17 @@ def unread_for_reporter(report: Report) -> int:
     return Message.objects.filter(report=report, from_reporter=False, read_at__isnull=True).count()
 
 
-def public_status(report: Report):
-    """The cases app's reporter-facing status, or None while it is absent or has no case yet."""
+def public_status(report: Report, report_key: bytes):
+    """The cases app's reporter-facing status, or None while it is absent or has no case yet.
+
+    `report_key` is the key the reporter opened with the receipt: the rejection reason and the
+    decision summary are stored encrypted with it, like the conversation.
+    """
     try:
         from marwah.cases.selectors import public_status as cases_public_status
     except ImportError:
         return None
-    return cases_public_status(report)
+    return cases_public_status(report, report_key=report_key)
 
 
 # --- Staff access ----------------------------------------------------------------------------------------

@@ -201,3 +201,48 @@ def share_access(*, request: HttpRequest, report: Report, users: Iterable) -> in
     if key is None:
         return 0
     return seal_report_key(report=report, report_key=key, users=users, actor=request.user)
+
+
+# --- Handler-written text about a report (cases: rejection reason, decision, protection, referrals) ----------
+
+class ReportLocked(PermissionDenied):
+    """This session holds no key that opens the report: unlock first; nothing is stored in plaintext."""
+
+
+def _field_aad(report: Report, field: str) -> str:
+    return f"report:{report.public_id}:field:{field}"
+
+
+def encrypt_with_key(key: bytes, *, report: Report, field: str, text: str) -> str:
+    """Ciphertext bound to this report and field; "" stays "" (an empty note reveals nothing)."""
+    return crypto.encrypt_text(key, text, aad=_field_aad(report, field)) if text else ""
+
+
+def decrypt_with_key(key: bytes, *, report: Report, field: str, blob: str) -> str | None:
+    """The text, "" for an empty value, None if the blob does not open with this key."""
+    if not blob:
+        return ""
+    try:
+        return crypto.decrypt_text(key, blob, aad=_field_aad(report, field))
+    except crypto.DecryptionError:
+        return None
+
+
+def encrypt_for_report(*, request: HttpRequest, report: Report, field: str, text: str) -> str:
+    """Encrypt staff-written text with the report key this session opens; ReportLocked if it cannot."""
+    if not text:
+        return ""
+    key = report_key_for(request, report)
+    if key is None:
+        raise ReportLocked("locked")
+    return encrypt_with_key(key, report=report, field=field, text=text)
+
+
+def decrypt_for_report(*, request: HttpRequest, report: Report, field: str, blob: str) -> str | None:
+    """Staff-side read: the text, or None while this session cannot open the report key."""
+    if not blob:
+        return ""
+    key = report_key_for(request, report)
+    if key is None:
+        return None
+    return decrypt_with_key(key, report=report, field=field, blob=blob)

@@ -308,7 +308,7 @@ def my_report(request: HttpRequest) -> HttpResponse:
     services.mark_read(report=report, by_reporter=True)
     context = {
         "report": report, "content": content, "thread": thread, "form": form, "file_errors": file_errors,
-        "status": selectors.public_status(report),
+        "status": selectors.public_status(report, key),
         "readers": selectors.readers_description(report.category, report.unit),
         "verify_days": VERIFY_WORKING_DAYS,
     }

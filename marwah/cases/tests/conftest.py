@@ -1,10 +1,56 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import RequestFactory
+from django.urls import reverse
 
 from marwah.accounts.models import Role
 from marwah.people.models import Employee
+from marwah.reporting import vault
 from marwah.worktime import services as worktime
+
+PASSWORD = "rahasia-uji-123"
+
+
+@pytest.fixture(autouse=True)
+def _fast_keys(settings):
+    # Real key-derivation costs are measured in benchmarks; tests need speed.
+    settings.MARWAH_KEY_KDF = (1, 8192)
+    settings.MARWAH_RECEIPT_KDF = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+
+
+def with_key(*users) -> None:
+    """Give users their key pair now, so a report submitted next is sealed to them."""
+    for user in users:
+        vault.unlock_user_key(user=user, password=PASSWORD)
+
+
+@pytest.fixture
+def unlocked(as_user):
+    """unlocked(user) -> a 2FA-verified client whose session holds the user's unlocked key."""
+
+    def make(user):
+        client = as_user(user)
+        response = client.post(reverse("reporting:unlock"), {"password": PASSWORD, "next": "/"})
+        assert response.status_code == 302
+        return client
+
+    return make
+
+
+@pytest.fixture
+def staff_request(db):
+    """staff_request(user) -> a request whose session holds the user's unlocked key (for service calls)."""
+
+    def make(user):
+        request = RequestFactory().post("/")
+        request.user = user
+        request.session = SessionStore()
+        assert vault.try_unlock(request=request, password=PASSWORD)
+        return request
+
+    return make
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -13,18 +14,26 @@ from marwah.audit.models import AuditEntry
 from marwah.cases import services
 from marwah.cases.models import Case, Status
 from marwah.cases.selectors import public_status
+from marwah.cases.tests.conftest import with_key
 from marwah.cases.tests.factories import submit
+from marwah.reporting import crypto
 from marwah.reporting.signals import repeat_match
 from marwah.worktime.services import load_holidays
 
 
 @pytest.fixture
-def case(people, tree, kpu):
-    return submit(kind="sv_electronic", unit=tree.grobogan, accused=[kpu.bambang]).case
+def report_key(db):
+    return crypto.new_key()
 
 
-def test_handled_to_a_decision_with_letter(case, people, as_user):
-    client = as_user(people.satgas_jateng)
+@pytest.fixture
+def case(people, tree, kpu, report_key):
+    with_key(people.satgas_jateng)  # Mey has her key pair, so the report key is sealed to her
+    return submit(kind="sv_electronic", unit=tree.grobogan, accused=[kpu.bambang], report_key=report_key).case
+
+
+def test_handled_to_a_decision_with_letter(case, people, unlocked, report_key):
+    client = unlocked(people.satgas_jateng)
     base = f"/kasus/{case.public_id}/"
     assert client.post(base + "status/", {"to": "verified"}).status_code == 302
     assert client.post(base + "tugaskan/", {"assignee": str(people.satgas_jateng.pk)}).status_code == 302
@@ -46,9 +55,11 @@ def test_handled_to_a_decision_with_letter(case, people, as_user):
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split())
     assert "TERBUKTI" in text and "Penurunan jabatan setingkat lebih rendah" in text
     assert "PP No. 94 Tahun 2021" in text and case.public_id in text
+    assert "Terbukti. Sanksi direkomendasikan kepada PPK." in text  # decrypted for the letter
     assert "Rina" not in text
     assert AuditEntry.objects.filter(action="case.letter_downloaded", actor_id=people.satgas_jateng.pk).exists()
-    status = public_status(case.report)
+    assert "Terbukti. Sanksi direkomendasikan" in client.get(base).content.decode()
+    status = public_status(case.report, report_key=report_key)  # the reporter's receipt-opened key
     assert status.status == "decision" and "Terbukti" in status.decision_summary
     assert [str(s[0]) for s in status.steps][:2] == [str(Status.RECEIVED.label), str(Status.VERIFIED.label)]
     assert client.post(base + "status/", {"to": "follow_up"}).status_code == 302
@@ -57,23 +68,24 @@ def test_handled_to_a_decision_with_letter(case, people, as_user):
     assert case.closed_at and case.expires_at > case.closed_at
 
 
-def test_not_proven_means_rehabilitation(case, people):
+def test_not_proven_means_rehabilitation(case, people, staff_request):
     services.change_status(case=case, actor=people.satgas_jateng, to="verified")
     services.change_status(case=case, actor=people.satgas_jateng, to="examination")
     decision = services.decide(case=case, actor=people.satgas_jateng, outcome="not_proven", sanctions=[],
-                               summary="Tidak terbukti.")
+                               summary="Tidak terbukti.", request=staff_request(people.satgas_jateng))
     assert decision.sanctions == ["rehabilitation"]
 
 
-def test_reject_needs_a_reason_the_reporter_sees(case, people, as_user):
-    client = as_user(people.satgas_jateng)
+def test_reject_needs_a_reason_the_reporter_sees(case, people, unlocked, report_key):
+    client = unlocked(people.satgas_jateng)
     response = client.post(f"/kasus/{case.public_id}/status/", {"to": "rejected", "reason": ""})
     assert response.status_code == 400
     case.refresh_from_db()
     assert case.status == Status.RECEIVED
     client.post(f"/kasus/{case.public_id}/status/", {"to": "rejected", "reason": "Bukan kewenangan Satgas PKS."})
-    status = public_status(case.report)
+    status = public_status(case.report, report_key=report_key)
     assert status.status == "rejected" and status.rejection_reason == "Bukan kewenangan Satgas PKS."
+    assert public_status(case.report, report_key=crypto.new_key()).rejection_reason != "Bukan kewenangan Satgas PKS."
 
 
 def test_impossible_step_is_refused_kindly(case, people, as_user):
@@ -83,8 +95,8 @@ def test_impossible_step_is_refused_kindly(case, people, as_user):
     assert "tidak dapat" in response.content.decode() or "not possible" in response.content.decode()
 
 
-def test_bad_protection_form_keeps_input(case, people, as_user):
-    client = as_user(people.satgas_jateng)
+def test_bad_protection_form_keeps_input(case, people, unlocked):
+    client = unlocked(people.satgas_jateng)
     response = client.post(f"/kasus/{case.public_id}/pelindungan/", {"item": "h_legal_aid",
                                                                      "provider": "LBH APIK Semarang",
                                                                      "provided_on": "kemarin"})
@@ -149,15 +161,65 @@ def test_repeat_match_flags_cases_and_tells_the_chair(people, tree, kpu, django_
     assert {a for m in mail.outbox for a in m.to} == {"mey@example.org"}
 
 
-def test_retention_purges_content_and_keeps_statistics(case, people, monkeypatch):
+def test_retention_purges_content_and_keeps_statistics(case, people, monkeypatch, staff_request):
     purged = []
     monkeypatch.setattr("marwah.reporting.services.purge_report_content",
                         lambda *, report: purged.append(report.pk))
-    services.change_status(case=case, actor=people.satgas_jateng, to="rejected", reason="Di luar kewenangan.")
+    services.change_status(case=case, actor=people.satgas_jateng, to="rejected", reason="Di luar kewenangan.",
+                           request=staff_request(people.satgas_jateng))
+    assert case.__class__.objects.get(pk=case.pk).rejection_reason_enc.startswith("v1:")
     assert services.purge_expired() == 0
     case.refresh_from_db()
     assert services.purge_expired(now=case.expires_at + timedelta(seconds=1)) == 1
     case.refresh_from_db()
-    assert purged == [case.report_id] and case.purged_at and case.rejection_reason == ""
+    assert purged == [case.report_id] and case.purged_at and case.rejection_reason_enc == ""
     assert case.category == "sexual_violence" and case.status == "rejected"
     assert not case.members.filter(is_active=True).exists()
+
+
+def test_locked_session_is_sent_to_unlock_and_nothing_is_stored(case, people, as_user, staff_request):
+    client = as_user(people.satgas_jateng)  # 2FA-verified, but the key was never unlocked in this session
+    base = f"/kasus/{case.public_id}/"
+    page = client.get(base).content.decode()
+    assert 'name="provider"' not in page and 'name="summary"' not in page and reverse("reporting:unlock") in page
+    response = client.post(base + "status/", {"to": "rejected", "reason": "Alasan RAHASIA-TERKUNCI"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("reporting:unlock"))
+    for url, data in ((base + "pelindungan/", {"item": "h_legal_aid", "provider": "LBH RAHASIA-TERKUNCI",
+                                                "provided_on": "2025-04-14"}),
+                      (base + "rujukan/", {"kind": "psychologist", "organisation": "RAHASIA-TERKUNCI",
+                                           "referred_on": "2025-04-14", "state": "offered"})):
+        response = client.post(url, data)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("reporting:unlock"))
+    case.refresh_from_db()
+    assert case.status == Status.RECEIVED and case.rejection_reason_enc == ""
+    assert not case.protection.exists() and not case.referrals.exists()
+    # Without a request (no unlocked key) the service refuses too: there is no plaintext fallback.
+    from marwah.reporting.vault import ReportLocked
+
+    with pytest.raises(ReportLocked):
+        services.add_protection(case=case, actor=people.satgas_jateng, item="h_legal_aid", provider="LBH",
+                                provided_on=date(2025, 4, 14))
+    # With the unlocked key the same write is stored, as ciphertext.
+    measure = services.add_protection(case=case, actor=people.satgas_jateng, item="h_legal_aid", provider="LBH",
+                                      provided_on=date(2025, 4, 14), request=staff_request(people.satgas_jateng))
+    assert measure.provider_enc.startswith("v1:") and "LBH" not in measure.provider_enc
+
+
+def test_member_without_a_sealed_key_cannot_write(case, people, kpu, unlocked):
+    kiki = unlocked(kpu.kiki)  # on the team, but the report key was sealed before she had a key pair
+    response = kiki.post(f"/kasus/{case.public_id}/status/", {"to": "rejected", "reason": "Alasan"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("reporting:unlock"))
+    case.refresh_from_db()
+    assert case.status == Status.RECEIVED
+
+
+def test_letter_needs_the_unlocked_key(case, people, as_user, unlocked):
+    client = unlocked(people.satgas_jateng)
+    base = f"/kasus/{case.public_id}/"
+    client.post(base + "status/", {"to": "verified"})
+    client.post(base + "status/", {"to": "examination"})
+    client.post(base + "putusan/", {"outcome": "not_proven", "summary": "Tidak terbukti."})
+    assert client.get(base + "surat.pdf").status_code == 200
+    locked = as_user(people.satgas_jateng)
+    response = locked.get(base + "surat.pdf")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("reporting:unlock"))

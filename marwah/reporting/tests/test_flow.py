@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
+from pypdf import PdfWriter
 
 from marwah.audit.models import AuditEntry
 from marwah.reporting import selectors
@@ -20,6 +21,14 @@ from marwah.rules import violations
 
 pytestmark = pytest.mark.django_db
 
+
+
+def blank_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 def test_landing_lists_every_category_and_says_who_reads(client):
     page = client.get(reverse("reporting:start")).content.decode()
@@ -92,7 +101,7 @@ def test_anonymous_report_end_to_end(tree, people, handlers, bambang, unlocked, 
     status = SimpleNamespace(status="closed", status_label="Selesai", steps=[("Diterima", report.submitted_at)],
                              rejection_reason="", decision_summary="Terbukti: sanksi teguran tertulis.",
                              next_step_text="")
-    monkeypatch.setattr(selectors, "public_status", lambda r: status)
+    monkeypatch.setattr(selectors, "public_status", lambda r, key: status)
     page = device.get(reverse("reporting:my_report")).content.decode()
     assert "Terbukti: sanksi teguran tertulis." in page
 
@@ -107,7 +116,7 @@ def test_anonymous_report_end_to_end(tree, people, handlers, bambang, unlocked, 
 def test_bad_file_is_refused_and_everything_else_is_kept(client, tree, handlers):
     url = reverse("reporting:form", args=["sexual_violence"])
     data = report_data(tree, narrative="Cerita yang tidak boleh hilang.")
-    data["files"] = [SimpleUploadedFile("surat.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF", "application/pdf"),
+    data["files"] = [SimpleUploadedFile("surat.pdf", blank_pdf(), "application/pdf"),
                      SimpleUploadedFile("foto.jpg", b"MZ\x90\x00 this is a program", "image/jpeg")]
     response = client.post(url, data)
     page = response.content.decode()
