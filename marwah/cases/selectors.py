@@ -30,6 +30,7 @@ from marwah.cases.models import (
     OPEN_STATUSES,
     Case,
     CaseEvent,
+    CaseMember,
     Decision,
     ProtectionMeasure,
     Referral,
@@ -307,3 +308,25 @@ def find_employee_for_lead(user: User, query: str) -> Employee | None:
     paths = role_paths(user, [Role.NEUTRALITY_TEAM])
     return (Employee.objects.filter(path_q("unit_path", paths), is_active=True)
             .filter(Q(nip=query) | Q(employee_number=query)).select_related("unit", "institution").first())
+
+
+@dataclass
+class AccessCheck:
+    reads: int
+    outside: list[Any]
+
+
+def case_reads_outside_team(user: User, *, limit: int = 200) -> AccessCheck:
+    """For auditors (journey 8): every audited read of a case, in the auditor's scope, by someone who
+    was never on that case's team. A healthy system returns none."""
+    from django.db.models import BigIntegerField, Exists, OuterRef
+    from django.db.models.functions import Cast
+
+    from marwah.audit.selectors import entries_for_user
+
+    reads = entries_for_user(user, action="case.read").filter(target_type="cases.case")
+    member = CaseMember.objects.filter(
+        case_id=Cast(OuterRef("target_id"), BigIntegerField()), user_id=OuterRef("actor_id")
+    )
+    outside = reads.exclude(Exists(member)).order_by("-created_at", "-id")
+    return AccessCheck(reads=reads.count(), outside=list(outside[:limit]))

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("tenggat/", views.deadline_settings, name="deadlines"),
     path("temuan-netralitas/", views.neutrality_lead, name="lead"),
+    path("audit-akses/", views.access_check, name="access_check"),
     path("<str:public_id>/", views.detail, name="detail"),
     path("<str:public_id>/status/", views.change_status, name="status"),
     path("<str:public_id>/tugaskan/", views.assign, name="assign"),

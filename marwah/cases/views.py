@@ -370,3 +370,15 @@ def neutrality_lead(request: HttpRequest) -> HttpResponse:
             return redirect("cases:detail", public_id=case.public_id)
     return render(request, "cases/lead.html", {"form": form, "suggestions": suggestions},
                   status=400 if form.errors else 200)
+
+
+@login_required
+def access_check(request: HttpRequest) -> HttpResponse:
+    """Journey 8: the auditor confirms that nobody outside a handling team ever opened a case."""
+    from marwah.audit.selectors import can_read_audit
+
+    user = _user(request)
+    if not can_read_audit(user):
+        raise PermissionDenied
+    check = selectors.case_reads_outside_team(user)
+    return render(request, "cases/access_check.html", {"check": check})
