@@ -59,7 +59,8 @@ def main() -> None:
 
         start_in_background()
         if settings.TASK_BACKEND == "rq":
-            _django("rqworker", "default")
+            # django-tasks-rq results live on its own Job class.
+            _django("rqworker", "default", "--job-class", "django_tasks_rq.backend.Job", *args[1:])
         else:
             _django("db_worker", *args[1:])
         return
