@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install system-deps lint typecheck messages bench clean
+.PHONY: demo test install lint typecheck messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -12,12 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) system-deps
+install: $(STAMP)
+	@bash scripts/system-deps.sh test
 
-system-deps:
-	@bash scripts/system-deps.sh
-
-demo: install
+demo: $(STAMP)
+	@bash scripts/system-deps.sh app
 	$(BIN)/marwah compilemessages -v 0 --ignore=.venv
 	$(BIN)/marwah demo
 
@@ -34,9 +33,6 @@ typecheck: $(STAMP)
 messages: $(STAMP)
 	for dir in marwah/*/locale; do (cd $$dir/.. && ../../$(BIN)/marwah makemessages -l id -l en --ignore='tests/*' -v 0); done
 	$(BIN)/marwah compilemessages -v 0 --ignore=.venv
-
-bench: install
-	bash benchmarks/run.sh
 
 clean:
 	rm -rf $(VENV) var

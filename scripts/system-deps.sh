@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Debian packages the app and its tests need: fonts and pango for WeasyPrint,
-# poppler-utils for pdfsig, gettext for translations, chromium for browser tests.
+# Debian packages the app needs (fonts and Pango for WeasyPrint, gettext for translations)
+# and, with "test", what the tests need too (poppler-utils for pdfsig, chromium for browser tests).
 set -euo pipefail
+mode=${1:-test}
 need=()
 command -v msgfmt >/dev/null || need+=(gettext)
-command -v pdfsig >/dev/null || need+=(poppler-utils)
-command -v chromium >/dev/null || need+=(chromium)
+if [ "$mode" = test ]; then
+  command -v pdfsig >/dev/null || need+=(poppler-utils)
+  command -v chromium >/dev/null || need+=(chromium)
+fi
 [ -e /usr/lib/x86_64-linux-gnu/libpango-1.0.so.0 ] || [ -e /usr/lib/aarch64-linux-gnu/libpango-1.0.so.0 ] || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -gt 0 ]; then
