@@ -11,7 +11,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 from django.utils import timezone
 
-from marwah.cases import services
+from marwah.cases import selectors, services
 from marwah.cases.models import Case, Status
 from marwah.core.demo import DEMO_PASSWORD, DemoContext
 
@@ -63,9 +63,12 @@ def seed(ctx: DemoContext) -> None:
         rina_case = _submit(ctx, kind="sv_electronic", unit_key="kpu_grobogan", accused=[emps["bambang"]],
                             narrative="Atasan saya mengirim pesan bernada seksual pada malam hari lewat WhatsApp.")
     mey = users["mey"]
+    # Mey and Kiki open the case as they would on its page: audited reads the auditor's check will list.
+    selectors.get_case_for_user(mey, rina_case.public_id)
     services.share_with_team(case=rina_case, actor=mey, request=requests["mey"])
     services.change_status(case=rina_case, actor=mey, to=Status.VERIFIED)
     services.assign(case=rina_case, actor=mey, assignee=users["kiki"], request=requests["mey"])
+    selectors.get_case_for_user(users["kiki"], rina_case.public_id)
     try:
         from marwah.reporting.services import post_staff_message
 
