@@ -146,10 +146,6 @@ def ensure_institution(*, code: str, name: str, short_name: str, kind: str) -> I
     return institution
 
 
-def _province_label(name: str) -> str:
-    return name
-
-
 @transaction.atomic
 def build_kpu_tree(*, actor: Any = None) -> Institution:
     """KPU RI, a KPU Provinsi per province and a KPU Kabupaten/Kota per regency, from the regions."""
