@@ -12,6 +12,11 @@ urlpatterns = [
     path("verifikasi/", include("marwah.pledges.verify_urls")),
     path("lapor/", include("marwah.reporting.urls")),
     path("kasus/", include("marwah.cases.urls")),
+    path("undangan/", include("marwah.onboarding.urls")),
+    path("sosialisasi/", include("marwah.socialisation.urls")),
+    path("pemilu/", include("marwah.elections.urls")),
+    path("cuti/", include("marwah.leave.urls")),
+    path("monitoring/", include("marwah.monitoring.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]

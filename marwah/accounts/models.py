@@ -28,6 +28,8 @@ class Role(models.TextChoices):
     NEUTRALITY_TEAM = "neutrality", _("Internal neutrality team")
     ETHICS = "ethics", _("Ethics handler")
     HR = "hr", _("HR (Biro Kepegawaian)")
+    IDENTITY_CUSTODIAN = "custodian", _("Identity custodian")
+    AUTHORISED_OFFICIAL = "ppk", _("Authorised official (PPK) or delegate")
     AUDITOR = "auditor", _("Auditor (read-only)")
     ADMIN = "admin", _("Administrator")
 

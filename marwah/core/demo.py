@@ -13,7 +13,10 @@ from importlib import import_module
 from typing import Any
 
 DEMO_PASSWORD = "marwah-demo-2026"  # noqa: S105 - printed on purpose, demo only
-APP_ORDER = ["orgs", "people", "accounts", "worktime", "pledges", "reporting", "cases", "monitoring"]
+APP_ORDER = [
+    "orgs", "people", "accounts", "onboarding", "worktime", "pledges", "socialisation", "elections", "leave",
+    "reporting", "cases", "monitoring",
+]
 
 FIRST_M = ["Agus", "Budi", "Darmin", "Eko", "Fajar", "Hendra", "Imam", "Joko", "Kurniawan", "Muhammad", "Nur",
            "Rahmat", "Slamet", "Teguh", "Wahyu", "Yohanes", "Yosef", "Rustam", "Andi", "Bayu", "Dedi", "Gilang"]

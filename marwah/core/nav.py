@@ -13,7 +13,10 @@ from typing import Any
 
 from django.http import HttpRequest
 
-APP_ORDER = ["pledges", "reporting", "cases", "monitoring", "people", "orgs", "worktime", "accounts", "audit"]
+APP_ORDER = [
+    "pledges", "socialisation", "leave", "reporting", "cases", "elections", "monitoring", "people", "onboarding",
+    "orgs", "worktime", "rules", "accounts", "audit",
+]
 
 
 @dataclass(frozen=True)
