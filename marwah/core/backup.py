@@ -31,6 +31,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from marwah.core.env import envsecret
+
 FORMAT = 1
 SECRET_NAMES = ("SECRET_KEY", "MARWAH_MATCH_SECRET", "MARWAH_FILE_KEY")
 
@@ -168,13 +170,12 @@ def _restore_keys(keys_archive: Path) -> list[str]:
                     shutil.copyfile(path, keys_dir / path.name)
                     os.chmod(keys_dir / path.name, 0o600)
     for name in SECRET_NAMES:
-        if str(getattr(settings, name)) != secrets[name]:
-            # A secret given by the environment that differs from the backup's: write the backup's
-            # value beside the others and say so, rather than silently run with the wrong key.
+        target = keys_dir / name.lower()
+        target.write_text(secrets[name])
+        os.chmod(target, 0o600)
+        if envsecret(name) and envsecret(name) != secrets[name]:
+            # The environment wins over the keys folder: say so rather than run with the wrong key.
             notes.append(name)
-            target = keys_dir / name.lower()
-            target.write_text(secrets[name])
-            os.chmod(target, 0o600)
     return notes
 
 

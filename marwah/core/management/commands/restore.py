@@ -22,5 +22,5 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write("Restored.")
         for name in notes:
-            self.stdout.write(f"  {name} differs from this installation's environment: the backup's value was "
-                              f"written to the data folder's keys/; set {name} (or {name}_FILE) to it.")
+            self.stdout.write(f"  {name} in this installation's environment differs from the backup's; the backup's "
+                              f"value is in the data folder's keys/{name.lower()}: set {name} (or {name}_FILE) to it.")
