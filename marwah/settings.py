@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "marwah.core.ops.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "marwah.core.middleware.StripNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -215,13 +216,24 @@ MARWAH_FILE_KEY = local_secret("MARWAH_FILE_KEY", DATA_DIR)
 # Closed cases are purged (content and keys; statistics stay) after this many days. UNCONFIRMED default.
 MARWAH_CASE_RETENTION_DAYS = envint("MARWAH_CASE_RETENTION_DAYS", 5 * 365)
 
+# Logs: plain text on a terminal, JSON lines (LOG_FORMAT=json) in production; every line
+# carries the request id. Request bodies and query strings never reach a log.
+LOG_REQUESTS = envbool("LOG_REQUESTS", envstr("LOG_FORMAT") == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "marwah.core.ops.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "marwah.core.ops.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": "json" if envstr("LOG_FORMAT") == "json" else "text"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
-    # Request bodies never reach logs: django.request logs only the path.
-    "loggers": {"django.security.DisallowedHost": {"handlers": [], "propagate": False}},
+    "loggers": {
+        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        "marwah.request": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 CSRF_FAILURE_VIEW = "marwah.core.views.csrf_failure"
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # per-IP limits come from django-ratelimit; axes locks per account so one office behind NAT is not locked out together
