@@ -113,6 +113,17 @@ _test_name = envstr("MARWAH_TEST_DB_NAME")
 if _test_name:
     _db["TEST"] = {"NAME": _test_name}
 DATABASES = {"default": _db}
+# Behind PgBouncer in transaction-pooling mode: no server-side cursors (and leave
+# PG_SERVER_SIDE_BINDING off). See docs/deploy.md, "Connection pooling".
+if envbool("PGBOUNCER", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# Read-heavy pages (coverage, dashboards, exports) read from a replica when one is given.
+_replica_url = envsecret("DATABASE_REPLICA_URL")
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=envint("CONN_MAX_AGE", 600),
+                                                 conn_health_checks=True)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["marwah.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

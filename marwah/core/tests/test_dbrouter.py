@@ -1,0 +1,33 @@
+"""The replica router: only marked views read from the replica, and only when one is configured."""
+
+from __future__ import annotations
+
+from django.conf import settings as dj_settings
+
+from marwah.accounts.models import User
+from marwah.core.dbrouter import ReplicaRouter, replica_reads
+
+
+def test_reads_go_to_the_replica_only_inside_marked_views(settings):
+    settings.DATABASES = {**dj_settings.DATABASES, "replica": dict(dj_settings.DATABASES["default"])}
+    router = ReplicaRouter()
+    assert router.db_for_read(User) is None
+
+    @replica_reads
+    def view() -> str | None:
+        return router.db_for_read(User)
+
+    assert view() == "replica"
+    assert router.db_for_read(User) is None
+    assert router.db_for_write(User) == "default"
+    assert router.allow_migrate("replica", "accounts") is False
+
+
+def test_without_a_replica_marked_views_read_the_primary(settings):
+    settings.DATABASES = {"default": dict(dj_settings.DATABASES["default"])}
+
+    @replica_reads
+    def view() -> str | None:
+        return ReplicaRouter().db_for_read(User)
+
+    assert view() is None
