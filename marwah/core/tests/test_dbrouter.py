@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from django.conf import settings as dj_settings
+from types import SimpleNamespace
 
 from marwah.accounts.models import User
+from marwah.core import dbrouter
 from marwah.core.dbrouter import ReplicaRouter, replica_reads
 
 
-def test_reads_go_to_the_replica_only_inside_marked_views(settings):
-    settings.DATABASES = {**dj_settings.DATABASES, "replica": dict(dj_settings.DATABASES["default"])}
+def test_reads_go_to_the_replica_only_inside_marked_views(monkeypatch):
+    monkeypatch.setattr(dbrouter, "settings", SimpleNamespace(DATABASES={"default": {}, "replica": {}}))
     router = ReplicaRouter()
     assert router.db_for_read(User) is None
 
@@ -23,8 +24,8 @@ def test_reads_go_to_the_replica_only_inside_marked_views(settings):
     assert router.allow_migrate("replica", "accounts") is False
 
 
-def test_without_a_replica_marked_views_read_the_primary(settings):
-    settings.DATABASES = {"default": dict(dj_settings.DATABASES["default"])}
+def test_without_a_replica_marked_views_read_the_primary(monkeypatch):
+    monkeypatch.setattr(dbrouter, "settings", SimpleNamespace(DATABASES={"default": {}}))
 
     @replica_reads
     def view() -> str | None:
