@@ -144,8 +144,8 @@ def seed() -> tuple[int, int, list[tuple[str, int]]]:
         Employee(institution=kpu, unit=grobogan, unit_path=grobogan.path, name=f"Petugas {i:05d}",
                  employee_number=f"F{i:05d}", employment_type=EmploymentType.AD_HOC)
         for i in range(ARGS.signers)])
-    [doc] = [d for d in pledges.ensure_default_documents(institution=kpu) if d.current_version_id]
-    campaign = pledges.create_campaign(actor=leader, version=doc.current_version, unit=grobogan,
+    doc = pledges.ensure_default_documents(institution=kpu)[0]
+    campaign = pledges.create_campaign(actor=leader, version=doc.versions.order_by("-number").first(), unit=grobogan,
                                        employment_types=[], title="Pakta uji gangguan", place="Purwodadi",
                                        deadline=timezone.localdate() + timedelta(days=7))
     pledges.launch_campaign(campaign=campaign)
@@ -202,7 +202,8 @@ async def reporter(urls: list[str], institution: int, unit: int, stop_at: float,
         url = urls[(n + i) % len(urls)]
         i += 1
         try:
-            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20)) as http:
+            jar = aiohttp.CookieJar(unsafe=True)  # cookies for 127.0.0.1 (an IP address)
+            async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=20), cookie_jar=jar) as http:
                 async with http.get(f"{url}/lapor/kirim/sexual_violence/") as response:
                     token = TOKEN.search(await response.text()).group(1)  # type: ignore[union-attr]
                 form = {"csrfmiddlewaretoken": token, "kind": "sv_nonphysical", "when_text": "minggu lalu",
@@ -239,7 +240,7 @@ async def signer(urls: list[str], queue: asyncio.Queue[tuple[str, int]], stop_at
                                      allow_redirects=False,
                                      headers={"Cookie": f"sessionid={key}; csrftoken={CSRF}", "Referer": url}) as resp:
                     await resp.read()
-                    if resp.status == 302:
+                    if resp.status == 302 and resp.headers.get("Location", "").endswith(f"/ikrar/tandatangan/{sig}/"):
                         acked.add(sig)
                         continue
                     errors.append(f"sign {resp.status}")
