@@ -33,10 +33,10 @@ SATGAS_UNITS = rule(
 )
 
 # Roles whose allowed unit kinds come from a catalog rule.
-ROLE_RULES = {"satgas_pks": SATGAS_UNITS.key}
+ROLE_RULES = {"satgas": SATGAS_UNITS.key}  # accounts.Role.SATGAS_PKS
 
 MESSAGES = {
-    "satgas_pks": _("A Satgas PKS role is allowed only at these units in your institution's catalog: "
+    "satgas": _("A Satgas PKS role is allowed only at these units in your institution's catalog: "
                     "%(kinds)s. Reports from a regency/city go to the provincial Satgas."),
 }
 

@@ -18,6 +18,7 @@ from marwah.cases.tests.conftest import with_key
 from marwah.cases.tests.factories import submit
 from marwah.reporting import crypto
 from marwah.reporting.signals import repeat_match
+from marwah.rules import catalog
 from marwah.worktime.services import load_holidays
 
 
@@ -68,12 +69,19 @@ def test_handled_to_a_decision_with_letter(case, people, unlocked, report_key):
     assert case.closed_at and case.expires_at > case.closed_at
 
 
-def test_not_proven_means_rehabilitation(case, people, staff_request):
+@pytest.mark.parametrize(("employment_type", "expected"), [
+    ("ad_hoc", ["rehabilitation"]), ("commissioner", ["rehabilitation"]),
+    ("pns", ["not_proven_cleared"]), ("pppk", ["not_proven_cleared"]), ("", ["not_proven_cleared"])])
+def test_not_proven_rehabilitates_only_election_organizers(case, people, staff_request, employment_type, expected):
+    """Issue 8, correction 5: DKPP rehabilitation for election organizers; no sanction otherwise."""
+    Case.objects.filter(pk=case.pk).update(accused_employment_type=employment_type)
+    case.refresh_from_db()
     services.change_status(case=case, actor=people.satgas_jateng, to="verified")
     services.change_status(case=case, actor=people.satgas_jateng, to="examination")
     decision = services.decide(case=case, actor=people.satgas_jateng, outcome="not_proven", sanctions=[],
                                summary="Tidak terbukti.", request=staff_request(people.satgas_jateng))
-    assert decision.sanctions == ["rehabilitation"]
+    assert decision.sanctions == expected
+    assert decision.catalog_version.startswith(catalog.CATALOG_EDITION + "+")
 
 
 def test_reject_needs_a_reason_the_reporter_sees(case, people, unlocked, report_key):
