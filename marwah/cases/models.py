@@ -249,11 +249,28 @@ class Decision(models.Model):
     # and the sanctions it suggested then.
     catalog_version = models.CharField(max_length=40, blank=True)
     suggested = models.JSONField(default=list)
+    # The QR code of the letter opens /verifikasi/<code>/ (issue 9.8).
+    verify_code = models.CharField(max_length=20, unique=True, null=True, editable=False)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.outcome}"
+
+
+class IssuedLetter(models.Model):
+    """A signed decision letter handed out: its hash, so /verifikasi/ recognises an uploaded copy.
+
+    The letter is rendered on each download (its summary is decrypted then, never stored in clear), so
+    each download is a distinct signed file with its own hash."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="letters")
+    sha256 = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.decision_id} {self.sha256[:12]}"
 
 
 # Names that bind each ciphertext to its column (AEAD associated data, with the report's id).

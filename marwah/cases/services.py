@@ -35,6 +35,7 @@ from marwah.cases.models import (
     CaseSequence,
     DeadlinePolicy,
     Decision,
+    IssuedLetter,
     ProtectionMeasure,
     Referral,
     Status,
@@ -359,6 +360,30 @@ def decide(*, case: Case, actor: User, outcome: str, sanctions: list[str], summa
     record(actor=actor, action="case.decided", target=case, unit=case.handling_unit_id,
            detail={"outcome": outcome, "sanctions": sanctions, "catalog": version, "reference": case.reference})
     return decision
+
+
+def _new_verify_code() -> str:
+    import base64
+    import secrets
+
+    return base64.b32encode(secrets.token_bytes(10)).decode()
+
+
+def issue_letter(*, case: Case, decision: Decision, actor: User, summary: str) -> bytes:
+    """Render and sign the decision letter; keep its hash so /verifikasi/ recognises it (issue 9.8)."""
+    import hashlib
+
+    from marwah.cases.pdf import decision_letter
+
+    if not decision.verify_code:
+        Decision.objects.filter(pk=decision.pk, verify_code__isnull=True).update(verify_code=_new_verify_code())
+        decision.refresh_from_db(fields=["verify_code"])
+    pdf = decision_letter(case, decision, summary=summary)  # slow (render + sign): outside the transaction
+    with transaction.atomic():
+        IssuedLetter.objects.create(decision=decision, sha256=hashlib.sha256(pdf).hexdigest(), issued_by=actor)
+        record(actor=actor, action="case.letter_downloaded", target=case, unit=case.handling_unit_id,
+               detail={"reference": case.reference, "code": decision.verify_code})
+    return pdf
 
 
 @transaction.atomic

@@ -305,13 +305,10 @@ def letter(request: HttpRequest, public_id: str) -> HttpResponse:
     summary = selectors.decision_summary(case, decision, request)
     if summary is None:  # the summary is encrypted with the report key
         return _locked(request, case, "decision")
-    from marwah.cases.pdf import decision_letter
-
     with translation.override("id"):
-        pdf = decision_letter(case, decision, summary=summary)
-    record(actor=user, action="case.letter_downloaded", target=case, unit=case.handling_unit_id)
+        pdf = services.issue_letter(case=case, decision=decision, actor=user, summary=summary)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="keputusan-{case.public_id}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="keputusan-{case.reference or case.public_id}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
 

@@ -6,6 +6,8 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -55,8 +57,21 @@ def test_handled_to_a_decision_with_letter(case, people, unlocked, report_key):
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split())
     assert "TERBUKTI" in text and "Penurunan jabatan setingkat lebih rendah" in text
-    assert "PP No. 94 Tahun 2021" in text and case.public_id in text
+    assert "PP No. 94 Tahun 2021" in text and case.reference in text  # the human case number (issue 9.15)
     assert "Terbukti. Sanksi direkomendasikan kepada PPK." in text  # decrypted for the letter
+    # Issue 9.8: one page (the footer no longer spills), signed, and /verifikasi/ confirms it.
+    assert len(PdfReader(io.BytesIO(pdf.content)).pages) == 1
+    decision = case.decision
+    assert decision.verify_code and decision.verify_code in text
+    assert decision.catalog_version.startswith(catalog.CATALOG_EDITION) and "pp94_demotion" in decision.suggested
+    public = Client()
+    detail = public.get(f"/verifikasi/{decision.verify_code}/").content.decode()
+    assert case.reference in detail and decision.letter_number in detail and "Rina" not in detail
+    check = public.post("/verifikasi/", {"pdf": SimpleUploadedFile("surat.pdf", pdf.content, "application/pdf")})
+    assert 'data-result="valid"' in check.content.decode()
+    tampered = pdf.content.replace(b"TERBUKTI", b"TERBUKTX", 1)
+    check = public.post("/verifikasi/", {"pdf": SimpleUploadedFile("surat.pdf", tampered + b"\n", "application/pdf")})
+    assert 'data-result="invalid"' in check.content.decode()
     assert "Rina" not in text
     assert AuditEntry.objects.filter(action="case.letter_downloaded", actor_id=people.satgas_jateng.pk).exists()
     assert "Terbukti. Sanksi direkomendasikan" in client.get(base).content.decode()
