@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 
 from marwah.accounts.models import Role, User
 from marwah.accounts.selectors import has_role
-from marwah.audit.services import record
 from marwah.cases import selectors, services
 from marwah.cases.forms import (
     AssignForm,

@@ -37,7 +37,7 @@ import hashlib
 import json
 import pkgutil
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import import_module
 from typing import Any, TypeVar
 

@@ -20,7 +20,9 @@ class OverrideForm(forms.Form):
     def __init__(self, *args: Any, item: catalog.Rule, institutions: list[Institution], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.item = item
-        self.fields["institution"].queryset = Institution.objects.filter(pk__in=[i.pk for i in institutions])
+        field = self.fields["institution"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Institution.objects.filter(pk__in=[i.pk for i in institutions])
         if len(institutions) == 1:
             self.fields["institution"].initial = institutions[0].pk
         if item.overridable == catalog.OVERRIDE_DAYS:

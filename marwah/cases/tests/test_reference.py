@@ -17,8 +17,11 @@ from marwah.cases import services
 from marwah.cases.models import Case, CaseSequence
 from marwah.cases.tests.conftest import with_key
 from marwah.cases.tests.factories import submit
-from marwah.cases.tests.test_lead import kum, png  # noqa: F401 - fixtures
+from marwah.cases.tests.test_lead import kum as lead_people
+from marwah.cases.tests.test_lead import png
 from marwah.people.models import Employee
+
+kum = lead_people  # the Kemenkumham people of journey 6 (fixture)
 
 
 def test_each_case_gets_a_readable_number_by_category_and_year(people, tree, kpu):
