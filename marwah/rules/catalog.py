@@ -27,8 +27,10 @@ elections module)::
 ``rule(...)`` builds, registers and returns a ``Rule``; ``register(*rules)`` registers ready
 ``Rule`` objects. Every module in the ``marwah.rules`` package is imported when the catalog is
 read (``all_rules()``), so a new ``marwah/rules/<name>.py`` needs no other wiring; a module
-elsewhere is listed in ``settings.MARWAH_RULE_MODULES``. ``effective(key, institution_id)``
-returns an institution's override or the default.
+elsewhere is listed in ``settings.MARWAH_RULE_MODULES``. A new area gets its heading with
+``AREAS["leave"] = _("Leave")``. ``effective(key, institution_id)`` returns an institution's
+override or the default (an ``overridable`` rule's ``default`` is the value overrides replace:
+days as ``{"days": n, "day_kind": "working"|"calendar"}``, a tier code, or a list of choice codes).
 """
 
 from __future__ import annotations
@@ -61,6 +63,17 @@ MARK_HELP: dict[str, Promise] = {
     DEFAULT: _("Borrowed from another channel's practice; an administrator may change it."),
     POLICY: _("A judgement of the institution, not a rule of law; an administrator may change it."),
     UNCONFIRMED: _("Not found in an official text (news or secondary sources): have it checked."),
+}
+
+# Headings for the areas of the catalog; a module registering a new area adds its label here
+# (e.g. `AREAS["leave"] = _("Leave")`); an area without a label is shown by its code.
+AREAS: dict[str, StrOrPromise] = {
+    "violations": _("Reportable violations"),
+    "sanctions": _("Sanctions"),
+    "deadlines": _("Case deadlines"),
+    "protection": _("Victim rights"),
+    "documents": _("Pledge texts"),
+    "roles": _("Roles and units"),
 }
 
 # Kinds of value an institution may override.
@@ -99,6 +112,10 @@ class Rule:
     @property
     def mark_label(self) -> Promise:
         return MARKS[self.mark]
+
+    @property
+    def area_label(self) -> StrOrPromise:
+        return AREAS.get(self.area, self.area)
 
 
 _REGISTRY: dict[str, Rule] = {}
@@ -217,6 +234,18 @@ def content_hash() -> str:
 def catalog_version() -> str:
     """What a decision, deadline or suggestion records: the edition and the first 12 hex of the hash."""
     return f"{CATALOG_EDITION}+{content_hash()[:12]}"
+
+
+def display_value(item: Rule, value: Any) -> str:
+    """An override's value in words (days with their kind, tier or option labels)."""
+    labels = {code: str(label) for code, label in item.choices}
+    if item.overridable == OVERRIDE_DAYS and isinstance(value, dict):
+        from marwah.rules.deadlines import DAY_KINDS
+
+        return f"{value.get('days')} {DAY_KINDS.get(value.get('day_kind', ''), '')}"
+    if isinstance(value, list):
+        return ", ".join(labels.get(v, str(v)) for v in value)
+    return labels.get(value, str(value))
 
 
 def effective(key: str, institution_id: int | None = None) -> Any:

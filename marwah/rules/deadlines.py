@@ -84,7 +84,8 @@ def rule_key(category: str, stage: str) -> str:
 
 
 def _borrowed(source: str, article: str) -> Citation:
-    return Citation(source, article, confirmed=False)
+    # Borrowed from another channel: a configurable default, not this channel's law.
+    return Citation(source, article, confirmed=False, mark=DEFAULT)
 
 
 # (citation, kind of day its source counts)

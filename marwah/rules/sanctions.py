@@ -39,7 +39,7 @@ from marwah.rules.catalog import (
     effective,
     rule,
 )
-from marwah.rules.violations import DATA_LEAK, DISCIPLINE, ETHICS, NEUTRALITY, SEXUAL_VIOLENCE, category_of
+from marwah.rules.violations import DATA_LEAK, DISCIPLINE, ETHICS, KINDS, NEUTRALITY, SEXUAL_VIOLENCE, category_of
 
 PP94 = "PP No. 94 Tahun 2021"
 PP42 = "PP No. 42 Tahun 2004"
@@ -199,7 +199,8 @@ NEUTRALITY_FORMS: dict[str, FormTier] = {
 
 for _f in NEUTRALITY_FORMS.values():
     rule(f"sanctions.neutrality_tier.{_f.kind}", area="sanctions",
-         decides=_("Discipline tier suggested for this form of neutrality violation by a civil servant"),
+         decides=format_lazy("{}: {}", _("Discipline tier suggested for a neutrality violation by a civil servant"),
+                             KINDS[_f.kind].label),
          value=TIERS.get(_f.default, _("dismissal without honour") if _f.default == "ptdh" else _("handler chooses")),
          default=_f.default, mark=_f.mark, citations=_f.citations,
          overridable=OVERRIDE_TIER if _f.mark != CONFIRMED else "",

@@ -51,12 +51,19 @@ def rows(user: User, *, area: str = "", mark: str = "") -> list[CatalogRow]:
     for item in catalog.all_rules():
         if (area and item.area != area) or (mark and item.mark != mark):
             continue
-        out.append(CatalogRow(item, catalog.used_in(item), found.get(item.key, []), legacy.get(item.key, "")))
+        overrides = found.get(item.key, [])
+        for override in overrides:
+            override.display = catalog.display_value(item, override.value)
+        out.append(CatalogRow(item, catalog.used_in(item), overrides, legacy.get(item.key, "")))
     return out
 
 
 def areas() -> list[str]:
     return sorted({r.area for r in catalog.all_rules()})
+
+
+def area_choices() -> list[tuple[str, Any]]:
+    return [(a, catalog.AREAS.get(a, a)) for a in areas()]
 
 
 def _legacy_deadlines() -> dict[str, str]:

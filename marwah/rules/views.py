@@ -44,7 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     rows = selectors.rows(user, **filters)
     return render(request, "rules/index.html", {
-        "rows": rows, "filters": filters, "areas": selectors.areas(), "marks": catalog.MARKS,
+        "rows": rows, "filters": filters, "areas": selectors.area_choices(), "marks": catalog.MARKS,
         "mark_help": catalog.MARK_HELP, "version": catalog.catalog_version(), "hash": catalog.content_hash(),
         "can_edit": bool(selectors.admin_institutions(user)),
         "querystring": request.GET.urlencode(),
@@ -68,7 +68,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     version = catalog.catalog_version()
     for row in rows:
         item = row.rule
-        overrides = "; ".join(f"{o.institution.name}: {o.value} ({o.note})" for o in row.overrides)
+        overrides = "; ".join(f"{o.institution.name}: {o.display} ({o.note})" for o in row.overrides)
         if row.legacy:
             overrides = "; ".join(filter(None, [overrides, _("all institutions: %(v)s") % {"v": row.legacy}]))
         writer.writerow([item.key, item.area, str(item.decides), str(item.value), _citations(item),
