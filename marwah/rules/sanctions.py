@@ -39,7 +39,15 @@ from marwah.rules.catalog import (
     effective,
     rule,
 )
-from marwah.rules.violations import DATA_LEAK, DISCIPLINE, ETHICS, KINDS, NEUTRALITY, SEXUAL_VIOLENCE, category_of
+from marwah.rules.violations import (
+    DATA_LEAK,
+    DISCIPLINE,
+    ETHICS,
+    KINDS,
+    NEUTRALITY,
+    SEXUAL_VIOLENCE,
+    category_of,
+)
 
 PP94 = "PP No. 94 Tahun 2021"
 PP42 = "PP No. 42 Tahun 2004"
