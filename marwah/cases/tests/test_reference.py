@@ -123,3 +123,18 @@ def test_an_image_uploaded_for_verification_is_told_it_is_not_a_pdf(db):
     body = response.content.decode()
     assert 'data-reason="not-pdf"' in body and 'data-result="invalid"' in body
     assert "tanda tangan digital" not in body.lower()
+
+
+def test_deadlines_count_their_kind_of_day_and_record_the_catalog(people, tree, kpu):
+    """Issue 8, correction 10 and point 14: LAPOR's 14-day resolution counts calendar days; the stage
+    records the catalog version its deadline came from."""
+    from datetime import timedelta
+
+    from marwah.rules import catalog
+
+    case = submit(kind="sv_physical", unit=tree.grobogan).case
+    assert case.stage_catalog_version.startswith(catalog.CATALOG_EDITION + "+")
+    services.change_status(case=case, actor=people.satgas_jateng, to="verified")
+    services.change_status(case=case, actor=people.satgas_jateng, to="examination")
+    case.refresh_from_db()
+    assert case.stage == "decision" and case.stage_due == case.stage_started + timedelta(days=14)
