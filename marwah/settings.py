@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "marwah.elections",
     "marwah.leave",
     "marwah.monitoring",
+    "marwah.rules",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("pemilu/", include("marwah.elections.urls")),
     path("cuti/", include("marwah.leave.urls")),
     path("monitoring/", include("marwah.monitoring.urls")),
+    path("aturan/", include("marwah.rules.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]

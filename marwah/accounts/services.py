@@ -25,7 +25,7 @@ def _require_admin(actor: User | None, unit: Unit) -> None:
 
 def assign_role(*, actor: User | None, user: User, role: str, unit: Unit, is_chair: bool = False) -> RoleAssignment:
     _require_admin(actor, unit)
-    error = role_unit_error(role, unit.kind)
+    error = role_unit_error(role, unit.kind, unit.institution_id)
     if error:
         raise ValidationError(error)
     with transaction.atomic():

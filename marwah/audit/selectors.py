@@ -15,7 +15,8 @@ def can_read_audit(user: User) -> bool:
     return has_role(user, AUDIT_READERS)
 
 
-def entries_for_user(user: User, *, action: str = "", actor: str = "", target: str = "") -> QuerySet[AuditEntry]:
+def entries_for_user(user: User, *, action: str = "", actor: str = "", target: str = "",
+                     target_type: str = "") -> QuerySet[AuditEntry]:
     unit_ids = units_for_user(user, AUDIT_READERS).values("id")
     scope = Q(unit_id__in=unit_ids)
     # Entries tied to no unit (logins, system jobs) are for auditors at an institution's root.
@@ -28,4 +29,6 @@ def entries_for_user(user: User, *, action: str = "", actor: str = "", target: s
         qs = qs.filter(actor_label=actor)
     if target:
         qs = qs.filter(target_id=target)
+    if target_type:
+        qs = qs.filter(target_type=target_type)
     return qs.order_by("-created_at", "-id")

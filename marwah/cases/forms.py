@@ -68,8 +68,8 @@ class DecisionForm(forms.Form):
     sanctions = forms.MultipleChoiceField(
         label=_("Sanctions or recommendations"), required=False, choices=_sanction_choices,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Suggestions from the catalog are marked above. When not proven, the reported person is "
-                    "rehabilitated instead."))
+        help_text=_("Suggestions from the catalog are marked above. When not proven, no sanction is given; an "
+                    "election organizer is also rehabilitated (DKPP)."))
     summary = forms.CharField(label=_("Summary for the reporter"), max_length=3000,
                               widget=forms.Textarea(attrs={"rows": 4}),
                               help_text=_("The reporter reads this. Do not name the reporter or witnesses."))

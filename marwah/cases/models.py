@@ -43,10 +43,38 @@ class TeamKind(models.TextChoices):
     SUPERIOR = "superior", _("Direct superior and HR")
 
 
+# The human reference of a case (issue 9.15): "<prefix>-<year>-<number>", e.g. KS-2026-000123, numbered
+# per category and year. It goes in letters, lists and the audit log; URLs keep the unguessable public_id.
+REFERENCE_PREFIXES = {
+    "sexual_violence": "KS",  # kekerasan seksual
+    "neutrality": "NT",  # netralitas ASN
+    "ethics": "ET",  # etik penyelenggara
+    "discipline": "DS",  # disiplin
+    "data_leak": "BD",  # bocor data
+}
+
+
+class CaseSequence(models.Model):
+    """The last reference number given per prefix and year (a counter row, locked to allocate)."""
+
+    prefix = models.CharField(max_length=4)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="case_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"
+
+
 class Case(models.Model):
     report = models.OneToOneField("reporting.Report", on_delete=models.PROTECT, related_name="case")
     # Copied from the report so the inbox and statistics need no join.
     public_id = models.CharField(max_length=64, unique=True, editable=False)
+    reference = models.CharField(_("case number"), max_length=20, unique=True, null=True, editable=False)
+    # Logged by staff (a neutrality lead): there is no reporter to talk to or to identify.
+    internal = models.BooleanField(default=False)
     category = models.CharField(_("category"), max_length=32, choices=category_choices())
     kind = models.CharField(_("kind"), max_length=48)
     institution = models.ForeignKey("orgs.Institution", on_delete=models.PROTECT, related_name="+")
@@ -62,6 +90,7 @@ class Case(models.Model):
     stage = models.CharField(max_length=16, blank=True, choices=list(STAGES.items()))
     stage_started = models.DateField(null=True, blank=True)
     stage_due = models.DateField(null=True, blank=True)
+    stage_catalog_version = models.CharField(max_length=40, blank=True)  # the catalog the deadline came from
     reminded_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
     repeat_flag = models.BooleanField(_("same person named by another reporter"), default=False)
@@ -84,7 +113,7 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.public_id
+        return self.reference or self.public_id
 
     @property
     def is_open(self) -> bool:
@@ -216,11 +245,32 @@ class Decision(models.Model):
     sanctions = models.JSONField(default=list)  # sanction codes from rules.sanctions
     summary_enc = models.TextField(blank=True)  # ciphertext (report key) of the summary the reporter reads
     letter_number = models.CharField(_("letter number"), max_length=80)
+    # The catalog (rules.catalog version, with the institution's overrides) the decision was made under,
+    # and the sanctions it suggested then.
+    catalog_version = models.CharField(max_length=40, blank=True)
+    suggested = models.JSONField(default=list)
+    # The QR code of the letter opens /verifikasi/<code>/ (issue 9.8).
+    verify_code = models.CharField(max_length=20, unique=True, null=True, editable=False)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.outcome}"
+
+
+class IssuedLetter(models.Model):
+    """A signed decision letter handed out: its hash, so /verifikasi/ recognises an uploaded copy.
+
+    The letter is rendered on each download (its summary is decrypted then, never stored in clear), so
+    each download is a distinct signed file with its own hash."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="letters")
+    sha256 = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.decision_id} {self.sha256[:12]}"
 
 
 # Names that bind each ciphertext to its column (AEAD associated data, with the report's id).

@@ -108,7 +108,8 @@ def inbox(user: User, *, q: str = "", status: str = "", category: str = "", over
         kinds = [code for code, k in KINDS.items() if q.lower() in str(k.label).lower()]
         with translation.override("en"):
             kinds += [code for code, k in KINDS.items() if q.lower() in str(k.label).lower()]
-        qs = qs.filter(Q(public_id__istartswith=q) | Q(unit__name__icontains=q) | Q(kind__in=kinds))
+        qs = qs.filter(Q(public_id__istartswith=q) | Q(reference__istartswith=q) | Q(unit__name__icontains=q)
+                       | Q(kind__in=kinds))
     rows = list(qs.order_by("stage_due", "-created_at")[:limit])
     return [InboxRow(c, working_days_between(today, c.stage_due) if c.stage_due and c.is_open else None)
             for c in rows]
@@ -276,6 +277,7 @@ class DeadlineRow:
     citation: Any
     confirmed: bool
     note: str = ""
+    day_kind: Any = ""
 
 
 def deadline_table() -> list[DeadlineRow]:
@@ -288,8 +290,32 @@ def deadline_table() -> list[DeadlineRow]:
         policy = overrides.get((category, stage))
         rows.append(DeadlineRow(CATEGORIES[category].label, deadline_rules.STAGES[stage], default.working_days,
                                 policy.working_days if policy else default.working_days, policy is not None,
-                                default.citation, default.confirmed, policy.note if policy else ""))
+                                default.citation, default.confirmed, policy.note if policy else "",
+                                deadline_rules.DAY_KINDS[deadline_rules.WORKING if policy else default.day_kind]))
     return rows
+
+
+def deadline_policies() -> dict[str, str]:
+    """Catalog rule key -> the global deadline override (cases.DeadlinePolicy), for the /aturan/ page."""
+    from marwah.cases.models import DeadlinePolicy
+
+    return {deadline_rules.rule_key(p.category, p.stage): f"{p.working_days} "
+            f"{deadline_rules.DAY_KINDS[deadline_rules.WORKING]}{'; ' + p.note if p.note else ''}"
+            for p in DeadlinePolicy.objects.all()}
+
+
+def references_for(ids: list[str]) -> dict[str, str]:
+    """Case pk (as text, as the audit log stores it) -> human reference, for the audit log."""
+    pks = [int(i) for i in ids if str(i).isdigit()]
+    return {str(pk): ref for pk, ref in Case.objects.filter(pk__in=pks).values_list("pk", "reference") if ref}
+
+
+def case_pk_for_reference(text: str) -> str | None:
+    """The case pk for a human reference (KS-2026-000123) or a public id, for the audit log filter."""
+    text = text.strip()
+    pk = (Case.objects.filter(Q(reference__iexact=text) | Q(public_id=text)).values_list("pk", flat=True).first()
+          if text else None)
+    return str(pk) if pk is not None else None
 
 
 def can_file_leads(user: User) -> bool:

@@ -11,7 +11,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,19 +27,23 @@ from marwah.cases.models import (
     FIELD_PROVIDER,
     FIELD_REFERRAL_NOTE,
     FIELD_REJECTION,
+    REFERENCE_PREFIXES,
     Case,
     CaseBlock,
     CaseEvent,
     CaseMember,
+    CaseSequence,
     DeadlinePolicy,
     Decision,
+    IssuedLetter,
     ProtectionMeasure,
     Referral,
     Status,
 )
 from marwah.core.tasks import enqueue_on_commit
 from marwah.rules import deadlines as deadline_rules
-from marwah.rules.sanctions import SANCTIONS
+from marwah.rules.overrides import version_for
+from marwah.rules.sanctions import SANCTIONS, not_proven_sanctions, suggest_sanctions
 from marwah.worktime.services import add_working_days, working_days_between
 
 # Allowed moves; DECISION is reached only through `decide`.
@@ -82,23 +87,65 @@ def retention_days() -> int:
     return int(getattr(settings, "MARWAH_CASE_RETENTION_DAYS", deadline_rules.RETENTION_DAYS_DEFAULT))
 
 
-def deadline_days(category: str, stage: str) -> int | None:
+def deadline_for(category: str, stage: str, institution_id: int | None = None) -> tuple[int, str] | None:
+    """(days, day kind) for a stage: the institution's catalog override, else the older global
+    DeadlinePolicy (working days), else the catalog default."""
+    from marwah.rules.catalog import effective
+
+    default = deadline_rules.default_for(category, stage)
+    if default is None:
+        return None
+    value = effective(default.key, institution_id) if institution_id is not None else None
+    if value and value != {"days": default.days, "day_kind": default.day_kind}:
+        return int(value["days"]), str(value.get("day_kind", deadline_rules.WORKING))
     policy = DeadlinePolicy.objects.filter(category=category, stage=stage).first()
     if policy:
-        return policy.working_days
-    default = deadline_rules.default_for(category, stage)
-    return default.working_days if default else None
+        return policy.working_days, deadline_rules.WORKING
+    return default.days, default.day_kind
+
+
+def deadline_days(category: str, stage: str) -> int | None:
+    found = deadline_for(category, stage)
+    return found[0] if found else None
 
 
 def _start_stage(case: Case, today: date | None = None) -> None:
     today = today or timezone.localdate()
     stage = deadline_rules.STAGE_FOR_STATUS.get(case.status, "")
-    days = deadline_days(case.category, stage) if stage else None
+    found = deadline_for(case.category, stage, case.institution_id) if stage else None
     case.stage = stage
     case.stage_started = today if stage else None
-    case.stage_due = add_working_days(today, days) if days is not None else None
+    case.stage_due = None
+    if found is not None:
+        days, day_kind = found
+        case.stage_due = (today + timedelta(days=days) if day_kind == deadline_rules.CALENDAR
+                          else add_working_days(today, days))
+    case.stage_catalog_version = version_for(case.institution_id) if stage else ""
     case.reminded_at = None
     case.escalated_at = None
+
+
+def allocate_reference(category: str, year: int) -> str:
+    """The next human reference for a category and year, e.g. KS-2026-000123.
+
+    The counter row is incremented with one UPDATE (a row lock on PostgreSQL, the database write lock
+    on SQLite) before it is read back, inside the caller's transaction: two cases opened at once can
+    never get the same number. The row is created on first use; a concurrent creator loses on the
+    unique constraint and simply retries the UPDATE.
+    """
+    prefix = REFERENCE_PREFIXES.get(category, "LP")
+    for _attempt in range(3):
+        updated = CaseSequence.objects.filter(prefix=prefix, year=year).update(last=F("last") + 1)
+        if updated:
+            last = CaseSequence.objects.filter(prefix=prefix, year=year).values_list("last", flat=True).get()
+            return f"{prefix}-{year}-{last:06d}"
+        try:
+            with transaction.atomic():
+                CaseSequence.objects.create(prefix=prefix, year=year, last=1)
+            return f"{prefix}-{year}-{1:06d}"
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not allocate a case reference")
 
 
 def _event(case: Case, *, actor: User | None, kind: str, visible: bool = False) -> CaseEvent:
@@ -125,7 +172,10 @@ def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: li
     case = Case(report=report, public_id=report.public_id, category=report.category, kind=report.kind,
                 institution_id=report.institution_id, unit=report.unit, handling_unit=result.handling_unit,
                 team_kind=result.team_kind, escalated_for_conflict=result.escalated_for_conflict,
-                accused_employment_type=result.accused_employment_type, status=Status.RECEIVED)
+                accused_employment_type=result.accused_employment_type, status=Status.RECEIVED,
+                internal=lead_filer is not None)
+    submitted = timezone.localtime(report.submitted_at) if report.submitted_at else timezone.localtime()
+    case.reference = allocate_reference(report.category, submitted.year)
     _start_stage(case)
     case.save()
     CaseMember.objects.bulk_create([CaseMember(case=case, user=u, reason=reason, is_chair=chair)
@@ -136,7 +186,7 @@ def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: li
     _event(case, actor=None, kind="received", visible=True)
     record(actor=actor, action="case.opened", target=case, unit=case.handling_unit,
            detail={"category": case.category, "team": case.team_kind, "members": len(result.members),
-                   "escalated_for_conflict": case.escalated_for_conflict})
+                   "escalated_for_conflict": case.escalated_for_conflict, "reference": case.reference})
     if report_key:
         _vault().seal_report_key(report=report, report_key=report_key, users=result.recipients)
     _notify(case, [u.pk for u in result.recipients], "new")
@@ -291,20 +341,49 @@ def decide(*, case: Case, actor: User, outcome: str, sanctions: list[str], summa
     if outcome == Decision.Outcome.PROVEN and not sanctions:
         raise ValidationError(_("Choose at least one sanction or recommendation."))
     if outcome == Decision.Outcome.NOT_PROVEN:
-        sanctions = ["rehabilitation"]
+        # Rehabilitation only where DKPP supports it (election organizers); otherwise no sanction.
+        sanctions = not_proven_sanctions(case.accused_employment_type)
     if not summary.strip():
         raise ValidationError(_("Write a short summary for the reporter."))
     today = timezone.localdate()
+    suggested = [s.sanction.code for s in suggest_sanctions(case.kind, employment_type=case.accused_employment_type,
+                                                            institution_id=case.institution_id)]
+    version = version_for(case.institution_id)
     decision = Decision.objects.create(case=case, outcome=outcome, sanctions=sanctions,
                                        summary_enc=_encrypt(request, case, FIELD_DECISION, summary.strip()),
-                                       decided_by=actor, letter_number=_letter_number(case, today))
+                                       decided_by=actor, letter_number=_letter_number(case, today),
+                                       catalog_version=version, suggested=suggested)
     case.status = Status.DECISION
     _start_stage(case)
     case.save()
     _event(case, actor=actor, kind="decision", visible=True)
     record(actor=actor, action="case.decided", target=case, unit=case.handling_unit_id,
-           detail={"outcome": outcome, "sanctions": sanctions})
+           detail={"outcome": outcome, "sanctions": sanctions, "catalog": version, "reference": case.reference})
     return decision
+
+
+def _new_verify_code() -> str:
+    import base64
+    import secrets
+
+    return base64.b32encode(secrets.token_bytes(10)).decode()
+
+
+def issue_letter(*, case: Case, decision: Decision, actor: User, summary: str) -> bytes:
+    """Render and sign the decision letter; keep its hash so /verifikasi/ recognises it (issue 9.8)."""
+    import hashlib
+
+    from marwah.cases.pdf import decision_letter
+
+    if not decision.verify_code:
+        Decision.objects.filter(pk=decision.pk, verify_code__isnull=True).update(verify_code=_new_verify_code())
+        decision.refresh_from_db(fields=["verify_code"])
+    pdf = decision_letter(case, decision, summary=summary)  # slow (render + sign): outside the transaction
+    with transaction.atomic():
+        IssuedLetter.objects.create(decision=decision, sha256=hashlib.sha256(pdf).hexdigest(), issued_by=actor)
+        record(actor=actor, action="case.letter_downloaded", target=case, unit=case.handling_unit_id,
+               detail={"reference": case.reference, "code": decision.verify_code})
+    return pdf
 
 
 @transaction.atomic

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 
 from marwah.accounts.models import Role, User
 from marwah.accounts.selectors import has_role
-from marwah.audit.services import record
 from marwah.cases import selectors, services
 from marwah.cases.forms import (
     AssignForm,
@@ -34,6 +33,7 @@ from marwah.cases.forms import (
 )
 from marwah.cases.models import Case, Status
 from marwah.reporting.vault import ReportLocked
+from marwah.rules import catalog
 from marwah.rules.protection import GROUPS, ITEMS, REFERRAL_CITATION
 from marwah.rules.sanctions import suggest_sanctions
 from marwah.rules.violations import CATEGORIES, KINDS
@@ -74,7 +74,8 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     user = _user(request)
     decision = getattr(case, "decision", None) if case.status in (Status.DECISION, Status.FOLLOW_UP,
                                                                   Status.CLOSED) else None
-    suggestions = suggest_sanctions(case.kind, employment_type=case.accused_employment_type)
+    suggestions = suggest_sanctions(case.kind, employment_type=case.accused_employment_type,
+                                    institution_id=case.institution_id)
     team = selectors.members(case)
     can_manage = any(m.user_id == user.pk and (m.is_chair or m.reason in ("leader", "superior")) for m in team)
     handlers = selectors.eligible_handlers(case, team) if can_manage else []
@@ -116,9 +117,19 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "decision_form": forms.get("decision_form") or DecisionForm(
             initial={"sanctions": [s.sanction.code for s in suggestions[:1]]}),
         "is_sexual_violence": case.category == "sexual_violence",
-        "conversation_url": _reverse_or_empty("reporting:staff_conversation", case.public_id),
-        "identity_url": _reverse_or_empty("reporting:identity_request", case.public_id),
+        # Issue 9.16: a case logged by staff (a neutrality lead) has no reporter to talk to or identify.
+        "conversation_url": "" if case.internal else _reverse_or_empty("reporting:staff_conversation",
+                                                                       case.public_id),
+        "identity_url": "" if case.internal else _reverse_or_empty("reporting:identity_request", case.public_id),
+        "superior_duty": _superior_duty(case),
+        "catalog_version": catalog.catalog_version(),
     }
+
+
+@catalog.applies("sanctions.superior_must_examine")
+def _superior_duty(case: Case) -> Any:
+    """PP 94/2021 Pasal 26(1), 28: shown to the direct superior on discipline cases they handle."""
+    return catalog.get("sanctions.superior_must_examine") if case.team_kind == "superior" else None
 
 
 def _sanctions(decision: Any) -> list[Any]:
@@ -305,13 +316,10 @@ def letter(request: HttpRequest, public_id: str) -> HttpResponse:
     summary = selectors.decision_summary(case, decision, request)
     if summary is None:  # the summary is encrypted with the report key
         return _locked(request, case, "decision")
-    from marwah.cases.pdf import decision_letter
-
     with translation.override("id"):
-        pdf = decision_letter(case, decision, summary=summary)
-    record(actor=user, action="case.letter_downloaded", target=case, unit=case.handling_unit_id)
+        pdf = services.issue_letter(case=case, decision=decision, actor=user, summary=summary)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="keputusan-{case.public_id}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="keputusan-{case.reference or case.public_id}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
 

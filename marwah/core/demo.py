@@ -14,7 +14,7 @@ from typing import Any
 
 DEMO_PASSWORD = "marwah-demo-2026"  # noqa: S105 - printed on purpose, demo only
 APP_ORDER = [
-    "orgs", "people", "accounts", "onboarding", "worktime", "pledges", "socialisation", "elections", "leave",
+    "orgs", "people", "accounts", "rules", "onboarding", "worktime", "pledges", "socialisation", "elections", "leave",
     "reporting", "cases", "monitoring",
 ]
 

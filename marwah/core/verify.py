@@ -30,6 +30,8 @@ class VerifiedDocument:
     holder: str = ""  # the person the document is about, where that is public (signer, leave taker)
     sha256: str = ""
     status: str = ""  # e.g. "valid", "cancelled"; shown as is (translated by the app)
+    code: str = ""  # the document's /verifikasi/<code>/ code, for a link from an upload check
+    details: tuple[tuple[str, str], ...] = ()  # further public facts as (label, value), shown as is
 
 
 def _modules() -> list[Any]:

@@ -101,7 +101,9 @@ class CampaignForm(forms.Form):
 
 
 class ConfirmSignForm(forms.Form):
-    agree = forms.BooleanField(label=_("I have read the whole text and I agree to it."))
+    agree = forms.BooleanField(label=_("I have read the whole text and I agree to it."), error_messages={
+        "required": _("Tick the box to confirm that you have read the whole text and agree to it; "
+                      "without it the pledge is not signed.")})
     password = forms.CharField(label=_("Your password"), required=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -484,13 +487,47 @@ def ceremony_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Public verification (the QR target) -----------------------------------------------------------
 
+@login_not_required
 @require_GET
 def verify_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """Confirms a signed document: name, unit, date, document and hash. Nothing else personal."""
-    signature = selectors.get_signature_by_code(code)
-    return render(request, "pledges/verify_detail.html", {"signature": signature, "form": UploadForm()})
+    """Confirms a registered document (a pledge, a decision letter, a leave letter: marwah.core.verify):
+    only what may be shown publicly."""
+    from marwah.core.verify import lookup
+
+    document = lookup(code)
+    if document is None:
+        raise Http404
+    return render(request, "pledges/verify_detail.html", {"document": document, "code": code.upper(),
+                                                          "form": UploadForm()})
 
 
+@dataclass(frozen=True)
+class UploadResult:
+    check: Any  # pledges.pdf.PdfCheck
+    document: Any  # core.verify.VerifiedDocument | None
+    not_pdf: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.not_pdf and self.check.ok and self.document is not None
+
+
+def _looks_like_pdf(data: bytes) -> bool:
+    return b"%PDF-" in data[:1024]
+
+
+def check_any_upload(data: bytes) -> UploadResult:
+    """Issue 9.11: a file that is not a PDF is told so; a PDF is checked for our signature and its hash
+    looked up among every registered document (pledges, decision letters, leave letters)."""
+    from marwah.core.verify import lookup_sha256
+    from marwah.pledges import pdf as pdfmod
+
+    if not _looks_like_pdf(data):
+        return UploadResult(pdfmod.PdfCheck(False, False, False, False), None, not_pdf=True)
+    return UploadResult(pdfmod.check_pdf(data), lookup_sha256(hashlib.sha256(data).hexdigest()))
+
+
+@login_not_required
 @ratelimit(key="ip", rate="30/m", method="POST", block=False)
 @require_http_methods(["GET", "POST"])
 def verify_upload(request: HttpRequest) -> HttpResponse:
@@ -503,7 +540,7 @@ def verify_upload(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _("Too many checks. Wait a minute and try again."))
             status = 429
         elif form.is_valid():
-            result = services.check_upload(form.cleaned_data["pdf"].read())
+            result = check_any_upload(form.cleaned_data["pdf"].read())
         else:
             status = 400
     return render(request, "pledges/verify_upload.html", {"form": form, "result": result}, status=status)

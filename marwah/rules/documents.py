@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from marwah.rules.catalog import Citation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from marwah.rules.catalog import Citation, rule
+from marwah.rules.violations import SKB_2022
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,8 @@ class DefaultText:
     title: str
     body: str
     citations: tuple[Citation, ...]
+    # Citations of earlier versions of this template, kept for the record (not cited by the current text).
+    previous_citations: tuple[Citation, ...] = ()
 
 
 KPU_INTEGRITY_PACT = DefaultText(
@@ -80,16 +86,26 @@ sebagai Aparatur Sipil Negara, dengan ini berikrar untuk menjaga netralitas dala
 4. Tidak akan melakukan pendekatan kepada partai politik untuk pengusulan diri sendiri atau pihak lain, dan tidak mendeklarasikan diri sebagai bakal calon.
 5. Tidak akan berfoto bersama calon atau peserta pemilu dengan gestur yang menunjukkan keberpihakan.
 6. Tidak akan menggunakan fasilitas negara untuk kepentingan calon atau partai politik.
-7. Bersedia dijatuhi sanksi disiplin dan/atau sanksi etik apabila melanggar ikrar ini.
+7. Akan bijak bermedia sosial: tidak membuat atau menyebarkan berita bohong (hoaks) dan ujaran kebencian, serta memperhatikan baik-baik pesan, foto dan video yang diterima sebelum meneruskan, mengunggah, menyukai atau mengomentarinya.
+8. Bersedia dijatuhi sanksi disiplin dan/atau sanksi etik apabila melanggar ikrar ini.
 
 {place}, {date}
 """,
     citations=(
-        Citation("Undang-Undang No. 20 Tahun 2023 tentang Aparatur Sipil Negara", "Pasal 24 ayat (1) huruf e (netral)"),
-        Citation("Undang-Undang No. 5 Tahun 2014 tentang Aparatur Sipil Negara", "Pasal 2 huruf f, Pasal 9 ayat (2)"),
-        Citation("SKB Menteri PANRB, Mendagri, Kepala BKN, Ketua KASN dan Ketua Bawaslu Tahun 2022 "
-                 "tentang Pedoman Pembinaan dan Pengawasan Netralitas Pegawai ASN", confirmed=False),
+        # Correction 1: keeping neutrality is huruf d of Pasal 24(1) (huruf e is willingness to be posted).
+        Citation("Undang-Undang No. 20 Tahun 2023 tentang Aparatur Sipil Negara",
+                 "Pasal 24 ayat (1) huruf d (menjaga netralitas)"),
+        # Correction 12: the SKB is an official joint decree.
+        Citation(SKB_2022, "Lampiran (bentuk pelanggaran netralitas)"),
         Citation("Surat Edaran Sekjen Kemenkumham No. SEK-14.KP.05.02 Tahun 2022 (seed 003)", confirmed=False),
+        # Correction 13: the social-media conduct of seed 003 (item 7 of the text).
+        Citation("Pos-Kupang, 13 Februari 2023 (seed 003): bijak bermedia sosial, tidak menyebarkan hoaks dan "
+                 "ujaran kebencian, hati-hati meneruskan pesan", confirmed=False),
+    ),
+    previous_citations=(
+        # UU 5/2014 was replaced by UU 20/2023: cited only by versions of this template made before it.
+        Citation("Undang-Undang No. 5 Tahun 2014 tentang Aparatur Sipil Negara (diganti UU No. 20 Tahun 2023)",
+                 "Pasal 2 huruf f, Pasal 9 ayat (2)"),
     ),
 )
 
@@ -107,9 +123,18 @@ Saya memahami bahwa pelanggaran dapat dilaporkan secara rahasia dan akan ditanga
 {place}, {date}
 """,
     citations=(
-        Citation("Undang-Undang No. 20 Tahun 2023 tentang Aparatur Sipil Negara", "Pasal 24"),
-        Citation("Peraturan Pemerintah No. 94 Tahun 2021 tentang Disiplin Pegawai Negeri Sipil"),
+        Citation("Undang-Undang No. 20 Tahun 2023 tentang Aparatur Sipil Negara", "Pasal 24 ayat (1) huruf c"),
+        Citation("Peraturan Pemerintah No. 94 Tahun 2021 tentang Disiplin Pegawai Negeri Sipil", "Pasal 3–5"),
+        # Correction 13: the Kemenkumham code of ethics, cited by seed 004 (for Kemenkumham staff).
+        Citation("Peraturan Menteri Hukum dan HAM No. 20 Tahun 2017 tentang Kode Etik dan Kode Perilaku Pegawai "
+                 "(disebut dalam seed 004)", confirmed=False),
     ),
 )
 
 DEFAULT_TEXTS: tuple[DefaultText, ...] = (KPU_INTEGRITY_PACT, NEUTRALITY_PLEDGE, CODE_OF_CONDUCT)
+
+for _text in DEFAULT_TEXTS:
+    rule(f"documents.{_text.key}", area="documents", decides=_("A default pledge text an institution starts from"),
+         value=_text.title, citations=_text.citations, used_in=("marwah.pledges.services.ensure_default_documents",),
+         note=(format_lazy("{} {}", _("Earlier versions cited:"), "; ".join(str(c) for c in _text.previous_citations))
+               if _text.previous_citations else ""))

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from marwah.rules.catalog import Citation
+from marwah.rules.catalog import Citation, rule
 
 TPKS = "UU No. 12 Tahun 2022 (TPKS)"
 HANDLING, PROTECTION, RECOVERY = "handling", "protection", "recovery"
@@ -50,7 +51,9 @@ ITEMS: dict[str, RightItem] = {
         _i("p_rights_info", PROTECTION, _("Information about rights and protection"), "Pasal 69"),
         _i("p_threats", PROTECTION, _("Protection from threats and from repeated violence"), "Pasal 69"),
         _i("p_identity", PROTECTION, _("Identity kept confidential"), "Pasal 69"),
-        _i("p_demeaning", PROTECTION, _("Protection from demeaning treatment by officials"), "Pasal 69"),
+        # Correction 11: by law-enforcement officers (aparat penegak hukum), not "officials".
+        _i("p_demeaning", PROTECTION, _("Protection from demeaning treatment by law-enforcement officers "
+                                        "(aparat penegak hukum)"), "Pasal 69"),
         _i("p_job", PROTECTION, _("Protection from losing one's job, transfer, education or political access "
                                   "because of reporting"), "Pasal 69"),
         _i("p_immunity", PROTECTION, _("Protection from lawsuits for reporting"), "Pasal 69"),
@@ -71,8 +74,19 @@ REFERRAL_KINDS: dict[str, Promise] = {
     "health": _("Health facility"),
     "other": _("Other service"),
 }
-REFERRAL_CITATION = Citation("Keputusan KPU No. 1341 Tahun 2024", "tugas Satgas PKS: pendampingan dan pemulihan")
+REFERRAL_CITATION = Citation("Keputusan KPU No. 1341 Tahun 2024", "tugas Satgas PKS: pendampingan dan pemulihan",
+                             confirmed=False)
 
 
 def items_by_group() -> list[tuple[str, Promise, Citation, list[RightItem]]]:
     return [(g, label, cit, [i for i in ITEMS.values() if i.group == g]) for g, (label, cit) in GROUPS.items()]
+
+
+for _item in ITEMS.values():
+    rule(f"protection.{_item.code}", area="protection",
+         decides=format_lazy("{}: {}", _("A victim right a sexual-violence case tracks"), GROUPS[_item.group][0]),
+         value=_item.label, citations=(_item.citation,),
+         used_in=("marwah.cases.views.detail", "marwah.cases.services.add_protection"))
+rule("protection.referrals", area="protection", decides=_("Where a victim can be referred"),
+     value=_("UPTD PPA / DP3A, psychologist, police, legal aid, health facility"), citations=(REFERRAL_CITATION,),
+     used_in=("marwah.cases.services.add_referral",))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from marwah.rules.catalog import Citation
+from marwah.rules.catalog import Citation, rule
 
 SEXUAL_VIOLENCE = "sexual_violence"
 NEUTRALITY = "neutrality"
@@ -28,7 +28,12 @@ DATA_LEAK = "data_leak"
 
 TPKS = "UU No. 12 Tahun 2022 (TPKS)"
 KPU_1341 = "Keputusan KPU No. 1341 Tahun 2024"
-SKB_2022 = "SKB Netralitas ASN 2022 (MenPANRB 2/2022 dkk.)"
+# Correction 12: the SKB is an official joint decree, cited in full (regulations.md §2).
+SKB_2022 = ("Keputusan Bersama MenPANRB No. 2 Tahun 2022, Mendagri No. 800-5474 Tahun 2022, Kepala BKN "
+            "No. 246 Tahun 2022, Ketua KASN No. 30 Tahun 2022 dan Ketua Bawaslu No. 1447.1/PM.01/K.1/09/2022 "
+            "tentang Pedoman Pembinaan dan Pengawasan Netralitas Pegawai ASN (22 September 2022)")
+SKB_2022_SHORT = "SKB Netralitas ASN 2022"
+SEED_002 = "Kabar Malut, 14 Oktober 2019 (seed 002): pakta integritas KPU Halmahera Selatan"
 DKPP = "Peraturan DKPP No. 2 Tahun 2017"
 PP94 = "PP No. 94 Tahun 2021"
 
@@ -83,7 +88,9 @@ CATEGORIES: dict[str, Category] = {
             DATA_LEAK,
             _("Leak of internal data"),
             _("Internal data or documents released outside the official publication mechanism."),
-            Citation(DKPP, "Pasal 8 dan Pasal 11"),
+            # Correction 8: "Pasal 11" is not supported by our sources; the rule comes from a news
+            # article (seed 002). Unconfirmed until an official text is found.
+            Citation(SEED_002, "data internal tidak boleh bocor", confirmed=False),
         ),
     )
 }
@@ -131,46 +138,46 @@ KINDS: dict[str, Kind] = {
         # --- Neutrality: the ten forms (SKB 2022, seed 004) ---
         _k("n_banner", NEUTRALITY, _("Installing banners for a candidate"),
            _("Putting up banners, billboards or posters for a party or candidate."),
-           Citation(SKB_2022, "bentuk pelanggaran angka 1"),
+           Citation(SKB_2022, "Lampiran, bentuk pelanggaran (daftar seed 004, angka 1)"),
            ("spanduk", "baliho", "poster", "stiker", "pasang", "memasang", "alat peraga")),
         _k("n_social_campaign", NEUTRALITY, _("Campaigning on social media"),
            _("Promoting or campaigning for a candidate on social or online media."),
-           Citation(SKB_2022, "bentuk pelanggaran angka 2"),
+           Citation(SKB_2022, "Lampiran, bentuk pelanggaran (daftar seed 004, angka 2)"),
            ("kampanye", "sosialisasi", "media sosial", "medsos", "online", "instagram", "tiktok",
             "facebook", "whatsapp", "status")),
         _k("n_approach_party", NEUTRALITY, _("Approaching parties and the public"),
            _("Approaching a political party or the public on behalf of a candidate."),
-           Citation(SKB_2022, "bentuk pelanggaran angka 3"),
+           Citation(SKB_2022, "Lampiran, bentuk pelanggaran (daftar seed 004, angka 3)"),
            ("pendekatan", "mendekati", "parpol", "partai", "tokoh masyarakat", "silaturahmi")),
         _k("n_attend_campaign", NEUTRALITY, _("Attending a declaration or campaign"),
            _("Attending a candidate's declaration or campaign and showing support."),
-           Citation(SKB_2022, "bentuk pelanggaran angka 4"),
+           Citation(SKB_2022, "Lampiran, bentuk pelanggaran (daftar seed 004, angka 4)"),
            ("deklarasi", "menghadiri", "hadir", "rapat umum", "kampanye akbar", "foto bersama", "pose")),
         _k("n_party_member", NEUTRALITY, _("Member or officer of a political party"),
            _("Being a member or an officer of a political party."),
-           Citation(SKB_2022, "bentuk pelanggaran angka 5"),
+           Citation(SKB_2022, "Lampiran, bentuk pelanggaran (daftar seed 004, angka 5)"),
            ("anggota partai", "pengurus partai", "kartu anggota", "kta", "kader")),
         _k("n_social_interaction", NEUTRALITY, _("Posting, liking or sharing for a candidate"),
            _("Posting, commenting, sharing, liking, or joining or following a candidate's campaign "
              "group."),
-           Citation(SKB_2022, "bentuk pelanggaran angka 6"),
+           Citation(SKB_2022, "Lampiran, bentuk pelanggaran (daftar seed 004, angka 6)"),
            ("like", "suka", "share", "bagikan", "komentar", "comment", "posting", "unggah", "follow",
             "ikuti", "grup", "group", "retweet", "repost")),
         _k("n_partisan_activity", NEUTRALITY, _("Activities that show partisanship"),
            _("Organising or joining activities that lean towards a party or candidate."),
-           Citation(SKB_2022, "bentuk pelanggaran angka 7"),
+           Citation(SKB_2022, "Lampiran, bentuk pelanggaran (daftar seed 004, angka 7)"),
            ("kegiatan", "acara", "keberpihakan", "bagi-bagi", "sembako", "pertemuan", "jalan sehat")),
         _k("n_campaign_team", NEUTRALITY, _("On a candidate's team"),
            _("Being an expert, winning-team member or consultant for a candidate or party."),
-           Citation(SKB_2022, "bentuk pelanggaran angka 8"),
+           Citation(SKB_2022, "Lampiran, bentuk pelanggaran (daftar seed 004, angka 8)"),
            ("tim sukses", "timses", "tim pemenangan", "tim ahli", "konsultan", "relawan")),
         _k("n_independent_support", NEUTRALITY, _("Supporting an independent candidate"),
            _("Giving support (for example a copy of an ID card) to an independent candidate."),
-           Citation(SKB_2022, "bentuk pelanggaran angka 9"),
+           Citation(SKB_2022, "Lampiran, bentuk pelanggaran (daftar seed 004, angka 9)"),
            ("perseorangan", "independen", "ktp", "dukungan", "fotokopi ktp")),
         _k("n_partisan_decision", NEUTRALITY, _("Decisions that favour or harm a candidate"),
            _("Making decisions or taking actions that benefit or harm a party or candidate."),
-           Citation(SKB_2022, "bentuk pelanggaran angka 10"),
+           Citation(SKB_2022, "Lampiran, bentuk pelanggaran (daftar seed 004, angka 10)"),
            ("keputusan", "kebijakan", "menguntungkan", "merugikan", "fasilitas", "anggaran", "mutasi")),
         # --- Ethics of election organizers (DKPP 2/2017) ---
         _k("e_partisan_meeting", ETHICS, _("Meeting that suggests siding with a participant"),
@@ -200,7 +207,7 @@ KINDS: dict[str, Kind] = {
         # --- Data leak ---
         _k("l_internal_data", DATA_LEAK, _("Internal data leaked"),
            _("Internal data released outside the official mechanism, even if the document is public."),
-           Citation(DKPP, "Pasal 8 dan Pasal 11")),
+           Citation(SEED_002, "data internal tidak boleh bocor", confirmed=False)),
     )
 }
 
@@ -240,3 +247,14 @@ def suggest_kinds(text: str) -> list[tuple[str, list[str]]]:
             found.append((kind.code, words))
     found.sort(key=lambda item: -len(item[1]))
     return found
+
+
+USED_BY_REPORTING = ("marwah.reporting.models.Report", "marwah.reporting.forms", "marwah.cases.routing.route")
+
+for _c in CATEGORIES.values():
+    rule(f"violations.category.{_c.code}", area="violations", decides=_("A category of report that can be filed"),
+         value=_c.label, citations=(_c.citation,), used_in=USED_BY_REPORTING)
+for _kind in KINDS.values():
+    rule(f"violations.kind.{_kind.code}", area="violations", decides=_("A kind of violation that can be reported"),
+         value=_kind.label, citations=(_kind.citation,),
+         used_in=USED_BY_REPORTING + (("marwah.rules.violations.suggest_kinds",) if _kind.keywords else ()))

@@ -94,3 +94,12 @@ def test_one_transaction_writes_to_one_chain(db):
         with transaction.atomic():
             chains = {services.record(actor=None, action="test.write").chain for _ in range(4)}
         assert len(chains) == 1
+
+
+def test_chain_check_page_answers_get_with_a_page_not_405(as_user, people):
+    """Issue 9.11: GET explains and offers the check; POST runs it; non-auditors are refused."""
+    client = as_user(people.auditor)
+    page = client.get("/audit/verifikasi-rantai/")
+    assert page.status_code == 200 and 'method="post"' in page.content.decode()
+    assert client.post("/audit/verifikasi-rantai/").status_code == 200
+    assert as_user(people.employee).get("/audit/verifikasi-rantai/").status_code == 403

@@ -41,9 +41,9 @@ def test_phone_report_handled_to_a_decision(new_page, people, tree, kpu):
     case = Case.objects.get()
     assert case.handling_unit == tree.jateng
     staff.goto("/kasus/")
-    staff.wait_for_selector(f"text={case.public_id}")
+    staff.wait_for_selector(f"text={case.reference}")  # the human case number (issue 9.15)
     screenshot(staff, "cases-03-inbox")
-    staff.click(f"text={case.public_id}")
+    staff.click(f"text={case.reference}")
     staff.wait_for_selector("text=PENANDA-UJI-77")  # decrypted for the team only
     screenshot(staff, "cases-04-case-page")
     staff.click("button:has-text('Tandai terverifikasi')")

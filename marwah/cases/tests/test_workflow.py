@@ -5,7 +5,9 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -18,6 +20,7 @@ from marwah.cases.tests.conftest import with_key
 from marwah.cases.tests.factories import submit
 from marwah.reporting import crypto
 from marwah.reporting.signals import repeat_match
+from marwah.rules import catalog
 from marwah.worktime.services import load_holidays
 
 
@@ -54,8 +57,21 @@ def test_handled_to_a_decision_with_letter(case, people, unlocked, report_key):
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages).split())
     assert "TERBUKTI" in text and "Penurunan jabatan setingkat lebih rendah" in text
-    assert "PP No. 94 Tahun 2021" in text and case.public_id in text
+    assert "PP No. 94 Tahun 2021" in text and case.reference in text  # the human case number (issue 9.15)
     assert "Terbukti. Sanksi direkomendasikan kepada PPK." in text  # decrypted for the letter
+    # Issue 9.8: one page (the footer no longer spills), signed, and /verifikasi/ confirms it.
+    assert len(PdfReader(io.BytesIO(pdf.content)).pages) == 1
+    decision = case.decision
+    assert decision.verify_code and decision.verify_code in text
+    assert decision.catalog_version.startswith(catalog.CATALOG_EDITION) and "pp94_demotion" in decision.suggested
+    public = Client()
+    detail = public.get(f"/verifikasi/{decision.verify_code}/").content.decode()
+    assert case.reference in detail and decision.letter_number in detail and "Rina" not in detail
+    check = public.post("/verifikasi/", {"pdf": SimpleUploadedFile("surat.pdf", pdf.content, "application/pdf")})
+    assert 'data-result="valid"' in check.content.decode()
+    tampered = pdf.content.replace(b"TERBUKTI", b"TERBUKTX", 1)
+    check = public.post("/verifikasi/", {"pdf": SimpleUploadedFile("surat.pdf", tampered + b"\n", "application/pdf")})
+    assert 'data-result="invalid"' in check.content.decode()
     assert "Rina" not in text
     assert AuditEntry.objects.filter(action="case.letter_downloaded", actor_id=people.satgas_jateng.pk).exists()
     assert "Terbukti. Sanksi direkomendasikan" in client.get(base).content.decode()
@@ -68,12 +84,19 @@ def test_handled_to_a_decision_with_letter(case, people, unlocked, report_key):
     assert case.closed_at and case.expires_at > case.closed_at
 
 
-def test_not_proven_means_rehabilitation(case, people, staff_request):
+@pytest.mark.parametrize(("employment_type", "expected"), [
+    ("ad_hoc", ["rehabilitation"]), ("commissioner", ["rehabilitation"]),
+    ("pns", ["not_proven_cleared"]), ("pppk", ["not_proven_cleared"]), ("", ["not_proven_cleared"])])
+def test_not_proven_rehabilitates_only_election_organizers(case, people, staff_request, employment_type, expected):
+    """Issue 8, correction 5: DKPP rehabilitation for election organizers; no sanction otherwise."""
+    Case.objects.filter(pk=case.pk).update(accused_employment_type=employment_type)
+    case.refresh_from_db()
     services.change_status(case=case, actor=people.satgas_jateng, to="verified")
     services.change_status(case=case, actor=people.satgas_jateng, to="examination")
     decision = services.decide(case=case, actor=people.satgas_jateng, outcome="not_proven", sanctions=[],
                                summary="Tidak terbukti.", request=staff_request(people.satgas_jateng))
-    assert decision.sanctions == ["rehabilitation"]
+    assert decision.sanctions == expected
+    assert decision.catalog_version.startswith(catalog.CATALOG_EDITION + "+")
 
 
 def test_reject_needs_a_reason_the_reporter_sees(case, people, unlocked, report_key):

@@ -213,3 +213,16 @@ def test_out_of_scope_person_gets_404(tree, people, pact, launch, as_user):
     assert Client().get(reverse("pledges:sign", args=[signature.pk])).status_code == 404
     signature.refresh_from_db()
     assert not signature.is_signed
+
+
+def test_unticked_agreement_gets_a_specific_message(people, tree):
+    """Issue 9.16: not the generic "This field is required"."""
+    from django.utils import translation
+
+    from marwah.pledges.forms import ConfirmSignForm
+
+    with translation.override("id"):
+        form = ConfirmSignForm({})
+        assert not form.is_valid()
+        message = form.errors["agree"][0]
+    assert "tidak boleh kosong" not in message.lower() and "centang" in message.lower()
