@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.decorators import ratelimit
 
 from marwah.accounts import selectors, services
+from marwah.accounts.access import second_factor_not_required
 from marwah.accounts.forms import LoginForm, RoleAssignForm, TokenForm
 from marwah.accounts.models import Role, User
 from marwah.accounts.signals import password_changed, password_verified
@@ -51,6 +52,7 @@ def _login_rate(group: str, request: HttpRequest) -> str:
     return settings.LOGIN_RATE
 
 
+@login_not_required
 @ratelimit(key="ip", rate=_login_rate, method="POST", block=True)
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
@@ -72,6 +74,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
 
 
+@second_factor_not_required
+@login_not_required
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
@@ -86,6 +90,7 @@ def _demo_code(user: User, device: TOTPDevice | None) -> str | None:
     return str(totp.token()).zfill(device.digits)
 
 
+@second_factor_not_required
 @ratelimit(key="user_or_ip", rate="10/m", method="POST", block=True)
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
@@ -107,6 +112,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     })
 
 
+@second_factor_not_required
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -65,6 +65,7 @@ def _signer_or_redirect(request: HttpRequest):
 
 # --- The signer's side -----------------------------------------------------------------------------
 
+@login_not_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     employee, response = _signer_or_redirect(request)
@@ -88,6 +89,7 @@ def index(request: HttpRequest) -> HttpResponse:
     })
 
 
+@login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
@@ -122,6 +124,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     }, status=400 if request.method == "POST" else 200)
 
 
+@login_not_required
 @require_GET
 def signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
     signature = selectors.get_signature_for_signer(request, pk)
@@ -132,6 +135,7 @@ def signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
                         content_type="application/pdf")
 
 
+@login_not_required
 @never_cache
 @ratelimit(key="ip", rate="10/m", method="POST", block=False)
 @require_http_methods(["GET", "POST"])
@@ -163,6 +167,7 @@ def code(request: HttpRequest) -> HttpResponse:
     return render(request, "pledges/code.html", {"form": form}, status=status)
 
 
+@login_not_required
 @require_POST
 def code_logout(request: HttpRequest) -> HttpResponse:
     request.session.pop(selectors.PLEDGE_SESSION_KEY, None)
@@ -484,6 +489,7 @@ def ceremony_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- Public verification (the QR target) -----------------------------------------------------------
 
+@login_not_required
 @require_GET
 def verify_detail(request: HttpRequest, code: str) -> HttpResponse:
     """Confirms a signed document: name, unit, date, document and hash. Nothing else personal."""
@@ -491,6 +497,7 @@ def verify_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "pledges/verify_detail.html", {"signature": signature, "form": UploadForm()})
 
 
+@login_not_required
 @ratelimit(key="ip", rate="30/m", method="POST", block=False)
 @require_http_methods(["GET", "POST"])
 def verify_upload(request: HttpRequest) -> HttpResponse:
