@@ -149,15 +149,24 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
-# Failed logins: django-ratelimit slows a source down; django-axes locks the account.
+# Failed logins (marwah/accounts/throttle.py): growing waits per account+source and, shorter,
+# per account; no lockout. django-axes records failures but never locks (an attacker could
+# otherwise lock any handler out). django-ratelimit caps each source address.
+AXES_LOCK_OUT_AT_FAILURE = False
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 8)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30) / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_CLIENT_IP_CALLABLE = "marwah.core.net.client_ip"
 LOGIN_RATE = envstr("LOGIN_RATE", "20/m")
+PASSWORD_RESET_RATE_IP = envstr("PASSWORD_RESET_RATE_IP", "10/h")
+PASSWORD_RESET_RATE_ACCOUNT = envstr("PASSWORD_RESET_RATE_ACCOUNT", "3/h")
+# Behind N reverse proxies that append X-Forwarded-For, the client is the N-th address from the right.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+RATELIMIT_IP_META_KEY = "marwah.core.net.client_ip"
 RATELIMIT_VIEW = "marwah.core.views.rate_limited"
 
 OTP_TOTP_ISSUER = "Marwah"

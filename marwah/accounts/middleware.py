@@ -50,6 +50,18 @@ class DefaultDenyMiddleware(LoginRequiredMiddleware):
         return None
 
 
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        user = getattr(request, "user", None)
+        verified = getattr(user, "is_verified", None)
+        if user is not None and user.is_authenticated and verified is not None and verified():
+            # This browser passed the second factor: later correct logins from it skip the
+            # per-account wait of marwah.accounts.throttle.
+            from marwah.accounts.throttle import remember_device
+
+            remember_device(request, response)
+        return response
+
+
 def _for_htmx(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """htmx follows a 302 inside its request and would paste the login page into a fragment."""
     if request.headers.get("HX-Request") != "true":

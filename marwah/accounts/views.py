@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from base64 import b32encode
 
 import segno
@@ -14,8 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -23,7 +27,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.decorators import ratelimit
 
-from marwah.accounts import selectors, services
+from marwah.accounts import selectors, services, throttle
 from marwah.accounts.access import second_factor_not_required
 from marwah.accounts.forms import LoginForm, RoleAssignForm, TokenForm
 from marwah.accounts.models import Role, User
@@ -52,8 +56,25 @@ def _login_rate(group: str, request: HttpRequest) -> str:
     return settings.LOGIN_RATE
 
 
+def _reset_rate(name: str):  # type: ignore[no-untyped-def]
+    return lambda group, request: getattr(settings, name)
+
+
+def _login_wait(request: HttpRequest, seconds: int) -> HttpResponse:
+    form = LoginForm(request.POST)
+    form.is_valid()
+    form.add_error(None, ngettext(
+        "Too many wrong passwords for this account. Please wait %(n)d second and try again.",
+        "Too many wrong passwords for this account. Please wait %(n)d seconds and try again.", seconds,
+    ) % {"n": seconds})
+    response = render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
 @login_not_required
 @ratelimit(key="ip", rate=_login_rate, method="POST", block=True)
+@throttle.throttled(_login_wait)
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -84,10 +105,39 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def _demo_code(user: User, device: TOTPDevice | None) -> str | None:
+    """Demo mode only: the code the device accepts next.
+
+    A code is accepted once: when the current one was just used (a second login within the
+    same 30 seconds) the next one is shown, which the device's tolerance already accepts.
+    None when no code would be accepted right now (the template then says to wait).
+    """
     if device is None or not (user.is_demo and demo_mode_active()):
         return None
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return str(totp.token()).zfill(device.digits)
+    totp.time = time.time()
+    now_t = totp.t()
+    for t in range(now_t, now_t + device.tolerance + 1):
+        if t > device.last_t:
+            totp.time = time.time() + (t - now_t) * device.step
+            return str(totp.token()).zfill(device.digits)
+    return None
+
+
+def _demo_wait(user: User, device: TOTPDevice | None) -> int:
+    """Seconds until a new code exists, when demo mode has no acceptable code to show."""
+    if device is None or not (user.is_demo and demo_mode_active()) or _demo_code(user, device):
+        return 0
+    return int(device.step - (time.time() - device.t0) % device.step) + 1
+
+
+def _otp_wait(device: TOTPDevice | None) -> int:
+    """Seconds django-otp still refuses codes after wrong ones (0 when codes are accepted)."""
+    if device is None:
+        return 0
+    allowed, info = device.verify_is_allowed()
+    if allowed or not info or "locked_until" not in info:
+        return 0
+    return max(1, int((info["locked_until"] - timezone.now()).total_seconds() + 0.999))
 
 
 @second_factor_not_required
@@ -106,9 +156,17 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             otp_login(request, matched)
             services.record_login(user=user, verified=True)
             return redirect(_safe_next(request, reverse("core:home")))
-        form.add_error("token", _("That code is not valid. Codes change every 30 seconds."))
+        wait = _otp_wait(device)
+        if wait:
+            form.add_error("token", ngettext(
+                "Too many wrong codes. Please wait %(n)d second, then enter the code shown now.",
+                "Too many wrong codes. Please wait %(n)d seconds, then enter the code shown now.", wait,
+            ) % {"n": wait})
+        else:
+            form.add_error("token", _("That code is not valid. Codes change every 30 seconds."))
     return render(request, "accounts/two_factor.html", {
         "form": form, "next": _safe_next(request, ""), "demo_code": _demo_code(user, device),
+        "demo_wait": _demo_wait(user, device),
     })
 
 
@@ -209,6 +267,14 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:roles")
 
 
+def _reset_email(group: str, request: HttpRequest) -> str:
+    return str(request.POST.get("email", "")).strip().lower()[:254]
+
+
+@method_decorator(ratelimit(key="ip", rate=_reset_rate("PASSWORD_RESET_RATE_IP"), method="POST", block=True),
+                  name="dispatch")
+@method_decorator(ratelimit(key=_reset_email, rate=_reset_rate("PASSWORD_RESET_RATE_ACCOUNT"), method="POST",
+                            block=True), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
