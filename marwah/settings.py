@@ -18,10 +18,16 @@ DEBUG = envbool("DEBUG", False)
 # Demo mode shows demo users their 2FA code on screen. It is refused outside a
 # loopback-only SQLite install by the system check in marwah.core.checks.
 DEMO_MODE = envbool("MARWAH_DEMO", False)
-SECRET_KEY = envsecret("SECRET_KEY") or local_secret("SECRET_KEY", DATA_DIR, nbytes=48)
+# Production is any run without DEBUG and without demo mode: secrets must come from the
+# environment, TLS settings default on, SITE_URL must be set (marwah/core/checks.py).
+# pytest sets PYTEST_VERSION: the suite runs over plain http with local secrets, and
+# marwah/core/tests/test_production.py runs `check --deploy` with a production environment.
+PRODUCTION = not DEBUG and not DEMO_MODE and not envstr("PYTEST_VERSION")
+SECRET_KEY = local_secret("SECRET_KEY", DATA_DIR, nbytes=48, generate=not PRODUCTION)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+# The address people use, for links in emails and the QR codes of PDFs. Required in production.
+SITE_URL = envstr("SITE_URL", "" if PRODUCTION else f"http://{envstr('MARWAH_BIND', '127.0.0.1:8000')}").rstrip("/")
 
 INSTALLED_APPS = [
     "marwah.core",
@@ -50,12 +56,14 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "marwah.core.middleware.StripNulMiddleware",
     "marwah.core.middleware.HeadAsGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -142,8 +150,39 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG and not DEMO_MODE)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Forms carry the token in the page ({% csrf_token %}) and htmx sends it from <body hx-headers>:
+# no script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"  # no-referrer makes browsers send Origin: null, failing CSRF
+# TLS: on by default in production. Behind a TLS-terminating proxy (nginx, a load balancer) that
+# sets X-Forwarded-Proto, TLS_PROXY=1 (the production default) lets Django see https; the
+# proxy must overwrite that header from clients. The health check stays reachable over http.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", PRODUCTION)
+if envbool("TLS_PROXY", PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere. Templates keep
+# scripts in static files and styles in classes (marwah/core/tests/test_headers.py checks).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"upgrade-insecure-requests": True} if SECURE_SSL_REDIRECT else {}),
+    },
+}
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -220,8 +259,8 @@ else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Keys kept outside the database (see docs/decisions.md, "Secrets").
-MARWAH_MATCH_SECRET = local_secret("MARWAH_MATCH_SECRET", DATA_DIR)
-MARWAH_FILE_KEY = local_secret("MARWAH_FILE_KEY", DATA_DIR)
+MARWAH_MATCH_SECRET = local_secret("MARWAH_MATCH_SECRET", DATA_DIR, generate=not PRODUCTION)
+MARWAH_FILE_KEY = local_secret("MARWAH_FILE_KEY", DATA_DIR, generate=not PRODUCTION)
 # Closed cases are purged (content and keys; statistics stay) after this many days. UNCONFIRMED default.
 MARWAH_CASE_RETENTION_DAYS = envint("MARWAH_CASE_RETENTION_DAYS", 5 * 365)
 
