@@ -267,10 +267,18 @@ MARWAH_CASE_RETENTION_DAYS = envint("MARWAH_CASE_RETENTION_DAYS", 5 * 365)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line": {"()": "marwah.core.logfilters.OneLine"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "security": {"class": "logging.StreamHandler", "filters": ["one_line"]},
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
     # Request bodies never reach logs: django.request logs only the path.
-    "loggers": {"django.security.DisallowedHost": {"handlers": [], "propagate": False}},
+    "loggers": {
+        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        # SuspiciousOperation (too many fields, too big a body…): one line, no traceback.
+        "django.security": {"handlers": ["security"], "propagate": False},
+    },
 }
 CSRF_FAILURE_VIEW = "marwah.core.views.csrf_failure"
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]  # per-IP limits come from django-ratelimit; axes locks per account so one office behind NAT is not locked out together

@@ -261,7 +261,8 @@ def _receipt_limited(request: HttpRequest) -> bool:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def return_start(request: HttpRequest) -> HttpResponse:
-    form = ReceiptForm(request.POST or None)
+    # Bound on every POST, even an empty one: add_error below needs a bound form.
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if _receipt_limited(request):
@@ -289,7 +290,7 @@ def my_report(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Please enter your receipt to see your report."))
         return redirect("reporting:return")
     report, key = found
-    form = ReporterMessageForm(request.POST or None)
+    form = ReporterMessageForm(request.POST if request.method == "POST" else None)
     file_errors: list[str] = []
     status = 200
     if request.method == "POST":
