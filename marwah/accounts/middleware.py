@@ -49,7 +49,6 @@ class DefaultDenyMiddleware(LoginRequiredMiddleware):
                 f"{reverse('accounts:two_factor')}?next={quote(request.get_full_path())}"))
         return None
 
-
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         user = getattr(request, "user", None)
         verified = getattr(user, "is_verified", None)

@@ -9,8 +9,8 @@ There is no account lockout. Failed logins are counted in the cache twice:
 
 While a wait runs the password is not even checked, so a guess in the window learns nothing.
 A browser that passed the second factor for the account before carries a signed, long-lived
-"known device" cookie: it skips the per-account wait, so guesses sprayed from other addresses
-never keep the owner out. The cookie only skips waiting; it never replaces a password or the
+"known device" cookie: it skips both waits, so guesses sprayed from other addresses (or from
+the same office address behind one NAT) never keep the owner out. The cookie only skips waiting; it never replaces a password or the
 second factor. django-axes still records every failure (AccessAttempt) but locks nobody out.
 """
 
@@ -61,12 +61,14 @@ def _wait(key: str, free: int, cap: int, now: float) -> int:
 
 def wait_seconds(request: HttpRequest, username: str) -> int:
     """Seconds this attempt must wait; 0 when it may go ahead."""
+    if is_known_device(request, username):
+        # The owner's browser: guesses from elsewhere, or from the same office address, never
+        # keep it waiting (the per-source rate limit of the login view still applies).
+        return 0
     now = time.time()
     per_source, per_account = _keys(request, username)
-    wait = _wait(per_source, FREE_PER_SOURCE, PER_SOURCE_CAP, now)
-    if not is_known_device(request, username):
-        wait = max(wait, _wait(per_account, FREE_PER_ACCOUNT, PER_ACCOUNT_CAP, now))
-    return wait
+    return max(_wait(per_source, FREE_PER_SOURCE, PER_SOURCE_CAP, now),
+               _wait(per_account, FREE_PER_ACCOUNT, PER_ACCOUNT_CAP, now))
 
 
 def _bump(key: str, now: float) -> None:

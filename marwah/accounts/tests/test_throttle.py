@@ -75,6 +75,15 @@ def test_guesses_from_one_source_wait_longer_and_longer(people, clock):
     assert login(Client(), "rina", ip="10.2.2.2").status_code == 302
 
 
+def test_the_owners_known_device_behind_the_attackers_address_is_not_kept_waiting(people, clock):
+    owner = known_device_client(people.satgas_jateng)
+    attacker = Client()
+    for _ in range(throttle.FREE_PER_SOURCE + 3):
+        login(attacker, "mey", "salah-tebak", ip="10.0.0.1")
+    assert login(attacker, "mey", ip="10.0.0.1").status_code == 429
+    assert login(owner, "mey", ip="10.0.0.1").status_code == 302  # same office address, known browser
+
+
 def test_nip_and_username_count_as_the_same_account(people, clock):
     nip = people.employee.employee.nip
     client = Client()
