@@ -130,6 +130,13 @@ def _demo_wait(user: User, device: TOTPDevice | None) -> int:
     return int(device.step - (time.time() - device.t0) % device.step) + 1
 
 
+def _wait_message(seconds: int) -> str:
+    return ngettext(
+        "Too many wrong codes. Please wait %(n)d second, then enter the code shown now.",
+        "Too many wrong codes. Please wait %(n)d seconds, then enter the code shown now.", seconds,
+    ) % {"n": seconds}
+
+
 def _otp_wait(device: TOTPDevice | None) -> int:
     """Seconds django-otp still refuses codes after wrong ones (0 when codes are accepted)."""
     if device is None:
@@ -151,19 +158,14 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:two_factor_setup')}?next={_safe_next(request, '/')}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        refused_for = _otp_wait(device)  # django-otp refuses every code until then
         matched = match_token(user, form.cleaned_data["token"])
         if matched is not None:
             otp_login(request, matched)
             services.record_login(user=user, verified=True)
             return redirect(_safe_next(request, reverse("core:home")))
-        wait = _otp_wait(device)
-        if wait:
-            form.add_error("token", ngettext(
-                "Too many wrong codes. Please wait %(n)d second, then enter the code shown now.",
-                "Too many wrong codes. Please wait %(n)d seconds, then enter the code shown now.", wait,
-            ) % {"n": wait})
-        else:
-            form.add_error("token", _("That code is not valid. Codes change every 30 seconds."))
+        form.add_error("token", _wait_message(refused_for) if refused_for else
+                       _("That code is not valid. Codes change every 30 seconds."))
     return render(request, "accounts/two_factor.html", {
         "form": form, "next": _safe_next(request, ""), "demo_code": _demo_code(user, device),
         "demo_wait": _demo_wait(user, device),
@@ -185,6 +187,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         request.session["totp_enrollment"] = device.pk
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        refused_for = _otp_wait(device)  # django-otp refuses every code until then
         codes = services.confirm_totp(user=user, device=device, token=form.cleaned_data["token"])
         if codes is not None:
             request.session.pop("totp_enrollment", None)
@@ -192,7 +195,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/recovery_codes.html", {
                 "codes": codes, "next": _safe_next(request, reverse("core:home")),
             })
-        form.add_error("token", _("That code is not valid. Check the time on your phone and try again."))
+        form.add_error("token", _wait_message(refused_for) if refused_for else
+                       _("That code is not valid. Check the time on your phone and try again."))
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#1d2330")
     return render(request, "accounts/two_factor_setup.html", {
         "form": form, "qr_svg": qr_svg, "secret": b32encode(device.bin_key).decode(),

@@ -66,3 +66,13 @@ def test_demo_says_to_wait_when_no_code_would_be_accepted(people, settings, monk
     page = password_only("leader_jateng").get("/akun/2fa/")
     assert page.context["demo_code"] is None and 0 < page.context["demo_wait"] <= 31
     assert "demo-code" in page.content.decode()
+
+
+def test_setup_also_says_to_wait_after_a_wrong_code(people):
+    client = password_only("mey")
+    client.get("/akun/2fa/atur/")
+    device = TOTPDevice.objects.get(user=people.satgas_jateng, confirmed=False)
+    wrong = "000000" if code_at(device, time.time()) != "000000" else "111111"
+    assert "tidak valid" in client.post("/akun/2fa/atur/", {"token": wrong}).content.decode()
+    page = client.post("/akun/2fa/atur/", {"token": code_at(device, time.time())}).content.decode()
+    assert "tunggu" in page and "tidak valid" not in page
