@@ -18,11 +18,18 @@ PRODUCTION_ENV = {
 }
 
 
+# Variables of the test run that a production environment would not have.
+NOT_IN_PRODUCTION = {"PYTEST_VERSION", "PYTEST_CURRENT_TEST", "MARWAH_DEMO", "DEBUG", "SITE_URL", "SECRET_KEY",
+                     "MARWAH_MATCH_SECRET", "MARWAH_FILE_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
+def _environment(tmp_path: Path, **env: str) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if k not in NOT_IN_PRODUCTION and not k.endswith("_FILE")}
+    return {**base, "MARWAH_DATA_DIR": str(tmp_path), **env}
+
+
 def _run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items()
-            if k not in ("PYTEST_VERSION", "MARWAH_DEMO", "DEBUG", "SITE_URL", "SECRET_KEY", "MARWAH_MATCH_SECRET",
-                         "MARWAH_FILE_KEY", "ALLOWED_HOSTS", "PYTEST_CURRENT_TEST")}
-    base.update({"MARWAH_DATA_DIR": str(tmp_path), **env})
+    base = _environment(tmp_path, **env)
     return subprocess.run([sys.executable, "-m", "marwah.cli", *args], env=base, capture_output=True, text=True,
                           timeout=120)
 
@@ -47,8 +54,7 @@ def test_production_refuses_to_start_without_its_secrets(tmp_path):
     # The WSGI application itself refuses to load (gunicorn never serves a request).
     code = "import marwah.wsgi"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                            env={**{k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"},
-                                 "MARWAH_DATA_DIR": str(tmp_path), **env})
+                            env=_environment(tmp_path, **env))
     assert loaded.returncode != 0 and "ImproperlyConfigured" in loaded.stderr and "marwah.E010" in loaded.stderr
 
 
