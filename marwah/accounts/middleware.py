@@ -41,6 +41,7 @@ class DefaultDenyMiddleware(LoginRequiredMiddleware):
                 # On a public page a half-signed-in session acts as nobody: it cannot, say,
                 # sign a pledge or file a report "as" the account before the second factor.
                 request.user = AnonymousUser()
+                request.second_factor_pending = True  # type: ignore[attr-defined]  # a page may offer the 2FA step
             return None
         if not request.user.is_authenticated:
             return _for_htmx(request, self.handle_no_permission(request, view_func))

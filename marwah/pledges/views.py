@@ -59,6 +59,8 @@ def _user(request: HttpRequest) -> User:
 def _signer_or_redirect(request: HttpRequest):
     employee = selectors.signer_employee(request)
     if employee is None and not request.user.is_authenticated:
+        if getattr(request, "second_factor_pending", False):  # signed in with the password only
+            return None, redirect(f"{reverse('accounts:two_factor')}?next={request.path}")
         return None, redirect("pledges:code")
     return employee, None
 

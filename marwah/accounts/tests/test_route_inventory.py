@@ -21,6 +21,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 
 from conftest import make_person
 from marwah.accounts.access import is_public, needs_second_factor
+from marwah.accounts.middleware import DefaultDenyMiddleware
 from marwah.accounts.models import Role
 
 SAMPLES = ["1", "abc1", "a-b", str(uuid.UUID(int=1)), "a/b", "csv"]
@@ -112,22 +113,40 @@ def _password_only_client(tree) -> Client:
     return client
 
 
+def _gate(route: Route, client: Client):
+    """What the default-deny middleware answers for this route and session, before any view runs."""
+    from django.contrib.auth import get_user
+    from django.test import RequestFactory
+    from django_otp.middleware import OTPMiddleware
+
+    request = RequestFactory().get(route.url)
+    request.session = client.session
+    request.user = get_user(request)
+    OTPMiddleware(lambda r: None)._install_lazy_accessors(request)  # adds is_verified(), as in a request
+    return DefaultDenyMiddleware(lambda r: None).process_view(request, route.view, (), {})
+
+
 @pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
 def test_password_only_session_is_sent_to_the_second_factor(route, tree):
     client = _password_only_client(tree)
+    passes_gate = _gate(route, client) is None
     for method in ("get", "post"):
         response = getattr(client, method)(route.url)
         to_second_factor = response.status_code == 302 and urlsplit(response["Location"]).path == "/akun/2fa/"
         if is_public(route.view) or not needs_second_factor(route.view):
-            assert not to_second_factor, f"{method.upper()} {route.url} ({route.name}) is marked public"
+            # Exactly the marked views pass the gate; what they answer is their own business.
+            assert passes_gate, f"{route.url} ({route.name}) is marked public but the gate stopped it"
             assert response.status_code != 500
         else:
+            assert not passes_gate
             assert to_second_factor, f"{method.upper()} {route.url} ({route.name}) skipped the second factor"
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
 def test_anonymous_visitor_is_sent_to_login(route, db):
     client = Client(raise_request_exception=True)
+    passes_gate = _gate(route, client) is None
+    assert passes_gate == is_public(route.view), route.name
     for method in ("get", "post"):
         response = getattr(client, method)(route.url)
         to_login = response.status_code == 302 and urlsplit(response["Location"]).path == "/akun/masuk/"
@@ -141,6 +160,10 @@ def test_public_page_treats_a_password_only_session_as_nobody(tree):
     client = _password_only_client(tree)
     page = client.get("/lapor/").content.decode()
     assert "half_signed_in" not in page and 'action="/akun/keluar/"' not in page
+    # A page serving both signed-in people and one-time-code sessions offers the second factor.
+    response = client.get("/ikrar/")
+    assert response.status_code == 302 and response["Location"] == "/akun/2fa/?next=/ikrar/"
+    assert Client().get("/ikrar/")["Location"] == "/ikrar/kode/"
 
 
 def test_head_answers_like_get(db):
