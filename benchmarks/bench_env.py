@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRETS = ("SECRET_KEY", "MARWAH_MATCH_SECRET", "MARWAH_FILE_KEY")
-PLAIN = {"SITE_URL": "http://127.0.0.1", "SECURE_SSL_REDIRECT": "0", "TLS_PROXY": "0", "SECURE_HSTS_SECONDS": "0",
+PLAIN = {"SITE_URL": "https://marwah.bench.invalid", "SECURE_SSL_REDIRECT": "0", "TLS_PROXY": "0", "SECURE_HSTS_SECONDS": "0",
          "SECURE_COOKIES": "0"}
 
 
