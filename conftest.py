@@ -160,6 +160,17 @@ def chromium():
 def new_page(chromium, live_server):
     """new_page(phone=False, lang="id") -> a Playwright page whose base URL is the live server."""
     contexts = []
+    violations: list[str] = []  # Content-Security-Policy violations reported in any page's console
+
+    watched: set[int] = set()
+
+    def watch(page):
+        if id(page) in watched:
+            return page
+        watched.add(id(page))
+        page.on("console", lambda msg: violations.append(f"{page.url}: {msg.text}")
+                if msg.type == "error" and "Content Security Policy" in msg.text else None)
+        return page
 
     def make(*, phone: bool = False, lang: str = "id"):
         context = chromium.new_context(
@@ -167,12 +178,16 @@ def new_page(chromium, live_server):
             extra_http_headers={"Accept-Language": lang}, accept_downloads=True,
         )
         context.set_default_timeout(15000)
+        context.on("page", watch)
         contexts.append(context)
-        return context.new_page()
+        return watch(context.new_page())
 
+    make.csp_violations = violations
     yield make
     for context in contexts:
         context.close()
+    # Every browser test doubles as a CSP check: nothing inline may have been refused.
+    assert not violations, "CSP violations:\n" + "\n".join(violations)
 
 
 def screenshot(page, name: str) -> Path:

@@ -24,6 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marwah.settings")
+import bench_env  # noqa: E402
+
+bench_env.apply()
 
 import django  # noqa: E402
 

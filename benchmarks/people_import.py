@@ -56,6 +56,9 @@ def main() -> None:
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", args.db], check=True)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marwah.settings")
+    import bench_env
+
+    bench_env.apply()
     import django
 
     django.setup()

@@ -23,6 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marwah.settings")
+import bench_env  # noqa: E402
+
+bench_env.apply()
 
 import django  # noqa: E402
 

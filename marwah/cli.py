@@ -33,8 +33,10 @@ def demo() -> int:
     _django("seed_demo")
     worker = subprocess.Popen([sys.executable, "-m", "marwah.cli", "worker"])  # noqa: S603
     try:
-        print("\nMarwah demo: http://127.0.0.1:8000  (Ctrl+C to stop)\n", flush=True)
-        return _serve("127.0.0.1:8000", 2)
+        from django.conf import settings
+
+        print(f"\nMarwah demo: {settings.SITE_URL}  (Ctrl+C to stop)\n", flush=True)
+        return _serve(os.environ.get("MARWAH_BIND", "127.0.0.1:8000"), 2)
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=10)

@@ -18,10 +18,16 @@ DEBUG = envbool("DEBUG", False)
 # Demo mode shows demo users their 2FA code on screen. It is refused outside a
 # loopback-only SQLite install by the system check in marwah.core.checks.
 DEMO_MODE = envbool("MARWAH_DEMO", False)
-SECRET_KEY = envsecret("SECRET_KEY") or local_secret("SECRET_KEY", DATA_DIR, nbytes=48)
+# Production is any run without DEBUG and without demo mode: secrets must come from the
+# environment, TLS settings default on, SITE_URL must be set (marwah/core/checks.py).
+# pytest sets PYTEST_VERSION: the suite runs over plain http with local secrets, and
+# marwah/core/tests/test_production.py runs `check --deploy` with a production environment.
+PRODUCTION = not DEBUG and not DEMO_MODE and not envstr("PYTEST_VERSION")
+SECRET_KEY = local_secret("SECRET_KEY", DATA_DIR, nbytes=48, generate=not PRODUCTION)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
+# The address people use, for links in emails and the QR codes of PDFs. Required in production.
+SITE_URL = envstr("SITE_URL", "" if PRODUCTION else f"http://{envstr('MARWAH_BIND', '127.0.0.1:8000')}").rstrip("/")
 
 INSTALLED_APPS = [
     "marwah.core",
@@ -51,6 +57,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -58,7 +65,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "marwah.core.ops.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "marwah.core.middleware.StripNulMiddleware",
+    "marwah.core.middleware.HeadAsGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "marwah.core.middleware.IdleSessionMiddleware",
@@ -67,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "marwah.accounts.middleware.RequireTwoFactorMiddleware",
+    "marwah.accounts.middleware.DefaultDenyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -154,22 +163,62 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG and not DEMO_MODE)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Forms carry the token in the page ({% csrf_token %}) and htmx sends it from <body hx-headers>:
+# no script needs to read the cookie.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"  # no-referrer makes browsers send Origin: null, failing CSRF
+# TLS: on by default in production. Behind a TLS-terminating proxy (nginx, a load balancer) that
+# sets X-Forwarded-Proto, TLS_PROXY=1 (the production default) lets Django see https; the
+# proxy must overwrite that header from clients. The health check stays reachable over http.
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", PRODUCTION)
+if envbool("TLS_PROXY", PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere. Templates keep
+# scripts in static files and styles in classes (marwah/core/tests/test_headers.py checks).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        **({"upgrade-insecure-requests": True} if SECURE_SSL_REDIRECT else {}),
+    },
+}
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
-# Failed logins: django-ratelimit slows a source down; django-axes locks the account.
+# Failed logins (marwah/accounts/throttle.py): growing waits per account+source and, shorter,
+# per account; no lockout. django-axes records failures but never locks (an attacker could
+# otherwise lock any handler out). django-ratelimit caps each source address.
+AXES_LOCK_OUT_AT_FAILURE = False
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 8)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30) / 60
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_CLIENT_IP_CALLABLE = "marwah.core.net.client_ip"
 LOGIN_RATE = envstr("LOGIN_RATE", "20/m")
+PASSWORD_RESET_RATE_IP = envstr("PASSWORD_RESET_RATE_IP", "10/h")
+PASSWORD_RESET_RATE_ACCOUNT = envstr("PASSWORD_RESET_RATE_ACCOUNT", "3/h")
+# Behind N reverse proxies that append X-Forwarded-For, the client is the N-th address from the right.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+RATELIMIT_IP_META_KEY = "marwah.core.net.client_ip"
 RATELIMIT_VIEW = "marwah.core.views.rate_limited"
 
 OTP_TOTP_ISSUER = "Marwah"
@@ -223,8 +272,8 @@ else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Keys kept outside the database (see docs/decisions.md, "Secrets").
-MARWAH_MATCH_SECRET = local_secret("MARWAH_MATCH_SECRET", DATA_DIR)
-MARWAH_FILE_KEY = local_secret("MARWAH_FILE_KEY", DATA_DIR)
+MARWAH_MATCH_SECRET = local_secret("MARWAH_MATCH_SECRET", DATA_DIR, generate=not PRODUCTION)
+MARWAH_FILE_KEY = local_secret("MARWAH_FILE_KEY", DATA_DIR, generate=not PRODUCTION)
 # Closed cases are purged (content and keys; statistics stay) after this many days. UNCONFIRMED default.
 MARWAH_CASE_RETENTION_DAYS = envint("MARWAH_CASE_RETENTION_DAYS", 5 * 365)
 
@@ -234,16 +283,26 @@ LOG_REQUESTS = envbool("LOG_REQUESTS", envstr("LOG_FORMAT") == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "marwah.core.ops.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "marwah.core.ops.RequestIdFilter"},
+        "one_line": {"()": "marwah.core.logfilters.OneLine"},
+    },
     "formatters": {
         "json": {"()": "marwah.core.ops.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
-                             "formatter": "json" if envstr("LOG_FORMAT") == "json" else "text"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                    "formatter": "json" if envstr("LOG_FORMAT") == "json" else "text"},
+        "security": {"class": "logging.StreamHandler", "filters": ["request_id", "one_line"],
+                     "formatter": "json" if envstr("LOG_FORMAT") == "json" else "text"},
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    # Request bodies never reach logs: django.request logs only the path.
     "loggers": {
         "django.security.DisallowedHost": {"handlers": [], "propagate": False},
+        # SuspiciousOperation (too many fields, too big a body…): one line, no traceback.
+        "django.security": {"handlers": ["security"], "propagate": False},
         "marwah.request": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("ikrar/", include("marwah.pledges.urls")),
     path("verifikasi/", include("marwah.pledges.verify_urls")),
     path("lapor/", include("marwah.reporting.urls")),
+    path("kasus/<str:public_id>/laporan/", include("marwah.reporting.staff_urls")),
     path("kasus/", include("marwah.cases.urls")),
     path("undangan/", include("marwah.onboarding.urls")),
     path("sosialisasi/", include("marwah.socialisation.urls")),
@@ -18,8 +20,8 @@ urlpatterns = [
     path("cuti/", include("marwah.leave.urls")),
     path("monitoring/", include("marwah.monitoring.urls")),
     path("aturan/", include("marwah.rules.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
 ]
 
 handler404 = "marwah.core.views.page_not_found"

@@ -7,6 +7,7 @@ C=${1:-8}; D=${2:-30}; W=${3:-3}
 export DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_reporting
 export MARWAH_DATA_DIR=/tmp/bench_reporting_data REDIS_URL=redis://127.0.0.1:6379/7 SECURE_COOKIES=0
 export PYTHONPATH=benchmarks/reporting DJANGO_SETTINGS_MODULE=bench_settings TASK_BACKEND=database
+eval "$(.venv/bin/python benchmarks/bench_env.py)"  # production settings over plain http, stable secrets
 if [ "${FRESH:-1}" = 1 ]; then
   dropdb -h 127.0.0.1 -U postgres --if-exists bench_reporting
   createdb -h 127.0.0.1 -U postgres bench_reporting

@@ -1,28 +1,71 @@
-"""Every role above plain employee must pass a second factor before using the app."""
+"""Default-deny access: every view needs a login and, for roles that need it, a second factor.
+
+Built on the pattern of Django 5.1's LoginRequiredMiddleware: the decision is made in
+`process_view` from markers on the view function itself (see marwah.accounts.access), never
+from a list of URL prefixes, so a new route is protected unless its view says otherwise.
+WhiteNoise serves static files before this middleware runs.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
 
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-ALLOWED_PREFIXES = (
-    "/akun/masuk/", "/akun/keluar/", "/akun/2fa/", "/akun/sandi/lupa/", "/akun/sandi/reset/",
-    "/static/", "/i18n/", "/jsi18n/", "/health/", "/lapor/", "/verifikasi/",
-)
+from marwah.accounts.access import is_public, needs_second_factor
 
 
-class RequireTwoFactorMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
+def _password_only(request: HttpRequest) -> bool:
+    """A signed-in user whose role needs a second factor they have not passed in this session."""
+    from marwah.accounts.selectors import requires_two_factor
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    user = request.user
+    verified = getattr(user, "is_verified", None)
+    return bool(user.is_authenticated and requires_two_factor(user)  # type: ignore[arg-type]
+                and not (verified is not None and verified()))
+
+
+class DefaultDenyMiddleware(LoginRequiredMiddleware):
+    """Login (LoginRequiredMiddleware) plus the second factor, unless the view is marked."""
+
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any],
+                     view_args: tuple[Any, ...], view_kwargs: dict[str, Any]) -> HttpResponse | None:
+        if is_public(view_func):
+            if needs_second_factor(view_func) and request.user.is_authenticated and _password_only(request):
+                # On a public page a half-signed-in session acts as nobody: it cannot, say,
+                # sign a pledge or file a report "as" the account before the second factor.
+                request.user = AnonymousUser()
+                request.second_factor_pending = True  # type: ignore[attr-defined]  # a page may offer the 2FA step
+            return None
+        if not request.user.is_authenticated:
+            return _for_htmx(request, self.handle_no_permission(request, view_func))
+        if needs_second_factor(view_func) and _password_only(request):
+            return _for_htmx(request, redirect(
+                f"{reverse('accounts:two_factor')}?next={quote(request.get_full_path())}"))
+        return None
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not request.path.startswith(ALLOWED_PREFIXES):
-            from marwah.accounts.selectors import requires_two_factor
+        verified = getattr(user, "is_verified", None)
+        if user is not None and user.is_authenticated and verified is not None and verified():
+            # This browser passed the second factor: later correct logins from it skip the
+            # per-account wait of marwah.accounts.throttle.
+            from marwah.accounts.throttle import remember_device
 
-            if requires_two_factor(user) and not user.is_verified():
-                return redirect(f"{reverse('accounts:two_factor')}?next={request.get_full_path()}")
-        return self.get_response(request)
+            remember_device(request, response)
+        return response
+
+
+def _for_htmx(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """htmx follows a 302 inside its request and would paste the login page into a fragment."""
+    if request.headers.get("HX-Request") != "true":
+        return response
+    whole_page = HttpResponse(status=204)
+    whole_page["HX-Redirect"] = response["Location"]
+    return whole_page

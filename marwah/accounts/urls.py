@@ -1,4 +1,5 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from marwah.accounts import views
@@ -14,11 +15,11 @@ urlpatterns = [
     path("peran/", views.roles, name="roles"),
     path("peran/<int:pk>/cabut/", views.revoke, name="revoke"),
     path("sandi/ubah/", views.PasswordChangeView.as_view(), name="password_change"),
-    path("sandi/lupa/", views.PasswordResetView.as_view(), name="password_reset"),
-    path("sandi/lupa/terkirim/", auth_views.PasswordResetDoneView.as_view(
-        template_name="accounts/password_reset_done.html"), name="password_reset_done"),
-    path("sandi/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(),
+    path("sandi/lupa/", login_not_required(views.PasswordResetView.as_view()), name="password_reset"),
+    path("sandi/lupa/terkirim/", login_not_required(auth_views.PasswordResetDoneView.as_view(
+        template_name="accounts/password_reset_done.html")), name="password_reset_done"),
+    path("sandi/reset/<uidb64>/<token>/", login_not_required(views.PasswordResetConfirmView.as_view()),
          name="password_reset_confirm"),
-    path("sandi/reset/selesai/", auth_views.PasswordResetCompleteView.as_view(
-        template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
+    path("sandi/reset/selesai/", login_not_required(auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/password_reset_complete.html")), name="password_reset_complete"),
 ]

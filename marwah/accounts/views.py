@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from base64 import b32encode
 
 import segno
@@ -9,13 +10,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -23,7 +27,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_ratelimit.decorators import ratelimit
 
-from marwah.accounts import selectors, services
+from marwah.accounts import selectors, services, throttle
+from marwah.accounts.access import second_factor_not_required
 from marwah.accounts.forms import LoginForm, RoleAssignForm, TokenForm
 from marwah.accounts.models import Role, User
 from marwah.accounts.signals import password_changed, password_verified
@@ -51,7 +56,25 @@ def _login_rate(group: str, request: HttpRequest) -> str:
     return settings.LOGIN_RATE
 
 
+def _reset_rate(name: str):  # type: ignore[no-untyped-def]
+    return lambda group, request: getattr(settings, name)
+
+
+def _login_wait(request: HttpRequest, seconds: int) -> HttpResponse:
+    form = LoginForm(request.POST)
+    form.is_valid()
+    form.add_error(None, ngettext(
+        "Too many wrong passwords for this account. Please wait %(n)d second and try again.",
+        "Too many wrong passwords for this account. Please wait %(n)d seconds and try again.", seconds,
+    ) % {"n": seconds})
+    response = render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+@login_not_required
 @ratelimit(key="ip", rate=_login_rate, method="POST", block=True)
+@throttle.throttled(_login_wait)
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -72,6 +95,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
 
 
+@second_factor_not_required
+@login_not_required
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
@@ -80,12 +105,49 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def _demo_code(user: User, device: TOTPDevice | None) -> str | None:
+    """Demo mode only: the code the device accepts next.
+
+    A code is accepted once: when the current one was just used (a second login within the
+    same 30 seconds) the next one is shown, which the device's tolerance already accepts.
+    None when no code would be accepted right now (the template then says to wait).
+    """
     if device is None or not (user.is_demo and demo_mode_active()):
         return None
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return str(totp.token()).zfill(device.digits)
+    totp.time = time.time()
+    now_t = totp.t()
+    for t in range(now_t, now_t + device.tolerance + 1):
+        if t > device.last_t:
+            totp.time = time.time() + (t - now_t) * device.step
+            return str(totp.token()).zfill(device.digits)
+    return None
 
 
+def _demo_wait(user: User, device: TOTPDevice | None) -> int:
+    """Seconds until a new code exists, when demo mode has no acceptable code to show."""
+    if device is None or not (user.is_demo and demo_mode_active()) or _demo_code(user, device):
+        return 0
+    return int(device.step - (time.time() - device.t0) % device.step) + 1
+
+
+def _wait_message(seconds: int) -> str:
+    return ngettext(
+        "Too many wrong codes. Please wait %(n)d second, then enter the code shown now.",
+        "Too many wrong codes. Please wait %(n)d seconds, then enter the code shown now.", seconds,
+    ) % {"n": seconds}
+
+
+def _otp_wait(device: TOTPDevice | None) -> int:
+    """Seconds django-otp still refuses codes after wrong ones (0 when codes are accepted)."""
+    if device is None:
+        return 0
+    allowed, info = device.verify_is_allowed()
+    if allowed or not info or "locked_until" not in info:
+        return 0
+    return max(1, int((info["locked_until"] - timezone.now()).total_seconds() + 0.999))
+
+
+@second_factor_not_required
 @ratelimit(key="user_or_ip", rate="10/m", method="POST", block=True)
 @login_required
 def two_factor(request: HttpRequest) -> HttpResponse:
@@ -96,17 +158,21 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:two_factor_setup')}?next={_safe_next(request, '/')}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        refused_for = _otp_wait(device)  # django-otp refuses every code until then
         matched = match_token(user, form.cleaned_data["token"])
         if matched is not None:
             otp_login(request, matched)
             services.record_login(user=user, verified=True)
             return redirect(_safe_next(request, reverse("core:home")))
-        form.add_error("token", _("That code is not valid. Codes change every 30 seconds."))
+        form.add_error("token", _wait_message(refused_for) if refused_for else
+                       _("That code is not valid. Codes change every 30 seconds."))
     return render(request, "accounts/two_factor.html", {
         "form": form, "next": _safe_next(request, ""), "demo_code": _demo_code(user, device),
+        "demo_wait": _demo_wait(user, device),
     })
 
 
+@second_factor_not_required
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -121,6 +187,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         request.session["totp_enrollment"] = device.pk
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        refused_for = _otp_wait(device)  # django-otp refuses every code until then
         codes = services.confirm_totp(user=user, device=device, token=form.cleaned_data["token"])
         if codes is not None:
             request.session.pop("totp_enrollment", None)
@@ -128,7 +195,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/recovery_codes.html", {
                 "codes": codes, "next": _safe_next(request, reverse("core:home")),
             })
-        form.add_error("token", _("That code is not valid. Check the time on your phone and try again."))
+        form.add_error("token", _wait_message(refused_for) if refused_for else
+                       _("That code is not valid. Check the time on your phone and try again."))
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#1d2330")
     return render(request, "accounts/two_factor_setup.html", {
         "form": form, "qr_svg": qr_svg, "secret": b32encode(device.bin_key).decode(),
@@ -203,6 +271,14 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:roles")
 
 
+def _reset_email(group: str, request: HttpRequest) -> str:
+    return str(request.POST.get("email", "")).strip().lower()[:254]
+
+
+@method_decorator(ratelimit(key="ip", rate=_reset_rate("PASSWORD_RESET_RATE_IP"), method="POST", block=True),
+                  name="dispatch")
+@method_decorator(ratelimit(key=_reset_email, rate=_reset_rate("PASSWORD_RESET_RATE_ACCOUNT"), method="POST",
+                            block=True), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"

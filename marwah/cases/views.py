@@ -118,7 +118,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
             initial={"sanctions": [s.sanction.code for s in suggestions[:1]]}),
         "is_sexual_violence": case.category == "sexual_violence",
         # Issue 9.16: a case logged by staff (a neutrality lead) has no reporter to talk to or identify.
-        "conversation_url": "" if case.internal else _reverse_or_empty("reporting:staff_conversation",
+        "conversation_url": "" if case.internal else _reverse_or_empty("reporting_staff:conversation",
                                                                        case.public_id),
         "identity_url": "" if case.internal else _reverse_or_empty("reporting:identity_request", case.public_id),
         "superior_duty": _superior_duty(case),

@@ -67,3 +67,25 @@ class IdleSessionMiddleware:
         if session is not None and session.modified and not session.is_empty():
             session["_touched"] = now
         return response
+
+
+class HeadAsGetMiddleware:
+    """HEAD answers like GET (RFC 9110), without a body.
+
+    Function views guarded by require_GET / require_http_methods(["GET", ...]) would answer
+    405 to HEAD. The view runs as for GET (GET is safe, so is HEAD) and the body is dropped.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"
+        response = self.get_response(request)
+        request.method = "HEAD"
+        if not response.streaming:
+            response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response

@@ -62,12 +62,15 @@ def _user(request: HttpRequest) -> User:
 def _signer_or_redirect(request: HttpRequest):
     employee = selectors.signer_employee(request)
     if employee is None and not request.user.is_authenticated:
+        if getattr(request, "second_factor_pending", False):  # signed in with the password only
+            return None, redirect(f"{reverse('accounts:two_factor')}?next={request.path}")
         return None, redirect("pledges:code")
     return employee, None
 
 
 # --- The signer's side -----------------------------------------------------------------------------
 
+@login_not_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     employee, response = _signer_or_redirect(request)
@@ -91,6 +94,7 @@ def index(request: HttpRequest) -> HttpResponse:
     })
 
 
+@login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign(request: HttpRequest, pk: int) -> HttpResponse:
@@ -125,6 +129,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
     }, status=400 if request.method == "POST" else 200)
 
 
+@login_not_required
 @require_GET
 def signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
     signature = selectors.get_signature_for_signer(request, pk)
@@ -135,6 +140,7 @@ def signed_pdf(request: HttpRequest, pk: int) -> FileResponse:
                         content_type="application/pdf")
 
 
+@login_not_required
 @never_cache
 @ratelimit(key="ip", rate="10/m", method="POST", block=False)
 @require_http_methods(["GET", "POST"])
@@ -166,6 +172,7 @@ def code(request: HttpRequest) -> HttpResponse:
     return render(request, "pledges/code.html", {"form": form}, status=status)
 
 
+@login_not_required
 @require_POST
 def code_logout(request: HttpRequest) -> HttpResponse:
     request.session.pop(selectors.PLEDGE_SESSION_KEY, None)

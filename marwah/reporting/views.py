@@ -1,4 +1,6 @@
-"""Views of the reporting channel: the public side (no account) and staff partials.
+"""Views of the reporting channel: the public side (no account) and the key unlock / identity gate.
+
+The staff pages of report content live in staff_views.py, under the case (/kasus/<id>/laporan/).
 
 Nothing sensitive travels in a URL: the receipt is POSTed and then kept in the
 session wrapped with the server secret; staff URLs carry only the random public_id.
@@ -11,7 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -33,7 +35,6 @@ from marwah.reporting.forms import (
     ReceiptForm,
     ReporterMessageForm,
     ReportForm,
-    StaffMessageForm,
     UnlockForm,
 )
 from marwah.rules import violations
@@ -60,6 +61,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 # --- Public: landing and form -------------------------------------------------------------------------
 
+@login_not_required
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     categories = [
@@ -124,6 +126,7 @@ def _reporter_source(request: HttpRequest, form: ReportForm) -> str:
     return f"anon:{token}"
 
 
+@login_not_required
 @never_cache
 @ratelimit(key="ip", rate=_rate("MARWAH_REPORT_RATE", "60/h"), method="POST", block=False)
 @require_http_methods(["GET", "POST"])
@@ -185,6 +188,7 @@ def report_form(request: HttpRequest, category: str) -> HttpResponse:
     return redirect("reporting:receipt")
 
 
+@login_not_required
 @never_cache
 @require_GET
 def receipt(request: HttpRequest) -> HttpResponse:
@@ -201,6 +205,7 @@ def receipt(request: HttpRequest) -> HttpResponse:
 
 # --- Public: pickers (htmx partials) --------------------------------------------------------------------
 
+@login_not_required
 @ratelimit(key="ip", rate=_rate("MARWAH_PICKER_RATE", "120/m"), block=False)
 @require_GET
 def unit_search(request: HttpRequest) -> HttpResponse:
@@ -213,6 +218,7 @@ def unit_search(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/_unit_results.html", {"units": units, "searched": inst_id is not None})
 
 
+@login_not_required
 @ratelimit(key="ip", rate=_rate("MARWAH_PEOPLE_RATE", "30/m"), block=False)
 @require_GET
 def people_search(request: HttpRequest) -> HttpResponse:
@@ -228,6 +234,7 @@ def people_search(request: HttpRequest) -> HttpResponse:
                   {"people": people, "field": target, "short": len(query.strip()) < 3})
 
 
+@login_not_required
 @require_GET
 def readers(request: HttpRequest) -> HttpResponse:
     category = request.GET.get("category", "")
@@ -250,10 +257,12 @@ def _receipt_limited(request: HttpRequest) -> bool:
     return per_ip or per_ip_hour or overall
 
 
+@login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def return_start(request: HttpRequest) -> HttpResponse:
-    form = ReceiptForm(request.POST or None)
+    # Bound on every POST, even an empty one: add_error below needs a bound form.
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if _receipt_limited(request):
@@ -272,6 +281,7 @@ def return_start(request: HttpRequest) -> HttpResponse:
     return _no_store(render(request, "reporting/return.html", {"form": form}, status=status))
 
 
+@login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def my_report(request: HttpRequest) -> HttpResponse:
@@ -280,7 +290,7 @@ def my_report(request: HttpRequest) -> HttpResponse:
         messages.info(request, _("Please enter your receipt to see your report."))
         return redirect("reporting:return")
     report, key = found
-    form = ReporterMessageForm(request.POST or None)
+    form = ReporterMessageForm(request.POST if request.method == "POST" else None)
     file_errors: list[str] = []
     status = 200
     if request.method == "POST":
@@ -315,6 +325,7 @@ def my_report(request: HttpRequest) -> HttpResponse:
     return _no_store(render(request, "reporting/my_report.html", context, status=status))
 
 
+@login_not_required
 @require_POST
 def return_logout(request: HttpRequest) -> HttpResponse:
     request.session.pop(selectors.SESSION_REPORTER, None)
@@ -349,57 +360,6 @@ def unlock(request: HttpRequest) -> HttpResponse:
 
 def _unlock_url(request: HttpRequest, next_url: str) -> str:
     return f"{reverse('reporting:unlock')}?next={next_url}"
-
-
-@require_GET
-def staff_content(request: HttpRequest, public_id: str) -> HttpResponse:
-    report = selectors.get_report_for_staff(request.user, public_id)
-    content = selectors.open_report(request=request, report=report)
-    return render(request, "reporting/_staff_content.html", {
-        "report": report, "content": content,
-        "unlock_url": _unlock_url(request, request.headers.get("HX-Current-URL", "") or request.path),
-    })
-
-
-@require_http_methods(["GET", "POST"])
-def staff_conversation(request: HttpRequest, public_id: str) -> HttpResponse:
-    report = selectors.get_report_for_staff(request.user, public_id)
-    key = vault.report_key_for(request, report)
-    form = StaffMessageForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and key is not None:
-        if form.is_valid():
-            services.post_staff_message(request=request, report=report, text=form.cleaned_data["text"])
-            form = StaffMessageForm()
-        else:
-            status = 400
-    thread = []
-    if key is not None:
-        thread = selectors.conversation(report, key, for_staff=True)
-        services.mark_read(report=report, by_reporter=False)
-        selectors.audit_read(request.user, report, "reporting.conversation_read")
-    return render(request, "reporting/_staff_conversation.html", {
-        "report": report, "thread": thread, "form": form, "locked": key is None,
-        "unlock_url": _unlock_url(request, request.headers.get("HX-Current-URL", "") or request.path),
-    }, status=status)
-
-
-@require_GET
-def staff_evidence(request: HttpRequest, public_id: str, evidence_id: int) -> HttpResponse:
-    report = selectors.get_report_for_staff(request.user, public_id)
-    key = vault.report_key_for(request, report)
-    if key is None:
-        return redirect(_unlock_url(request, request.path))
-    evidence = selectors.get_evidence(report, evidence_id)
-    name = next((e.name for e in selectors.evidence_list(report, key) if e.id == evidence.pk), "bukti")
-    data = services.read_evidence(report=report, key=key, evidence=evidence)
-    selectors.audit_read(request.user, report, "reporting.evidence_downloaded", {"evidence": evidence.pk})
-    response = HttpResponse(data, content_type=evidence.content_type)
-    ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or "bukti"
-    response["Content-Disposition"] = f'attachment; filename="{ascii_name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return _no_store(response)
 
 
 @require_http_methods(["GET", "POST"])

@@ -56,7 +56,7 @@ def test_marker_appears_nowhere_in_database_or_media(tree, people, handlers, bam
     assert reporter.post(reverse("reporting:form", args=["sexual_violence"]), data).status_code == 302
     report = Report.objects.get()
     mey = unlocked(handlers.mey)
-    mey.post(reverse("reporting:staff_conversation", args=[report.public_id]), {"text": f"Pertanyaan {MARKER}"})
+    mey.post(reverse("reporting_staff:conversation", args=[report.public_id]), {"text": f"Pertanyaan {MARKER}"})
     mey.post(reverse("reporting:identity_request", args=[report.public_id]),
              {"reason": f"Alasan tertulis {MARKER} yang cukup panjang"})
     page = reporter.get(reverse("reporting:receipt")).content.decode()
@@ -67,8 +67,8 @@ def test_marker_appears_nowhere_in_database_or_media(tree, people, handlers, bam
         "files": [SimpleUploadedFile(f"lagi-{MARKER}.txt", f"lagi {MARKER}".encode(), "text/plain")]})
     assert response.status_code == 302
     # The content really is there, for those with keys.
-    assert MARKER in mey.get(reverse("reporting:staff_content", args=[report.public_id])).content.decode()
-    assert f"Jawaban {MARKER}" in mey.get(reverse("reporting:staff_conversation",
+    assert MARKER in mey.get(reverse("reporting_staff:content", args=[report.public_id])).content.decode()
+    assert f"Jawaban {MARKER}" in mey.get(reverse("reporting_staff:conversation",
                                                   args=[report.public_id])).content.decode()
 
     blobs = {"database": dump_database(tmp_path)}

@@ -118,7 +118,7 @@ def stored_file(handlers, unlocked) -> tuple[bytes, str]:
     """The single evidence file of the single report, decrypted through the staff download view."""
     report = Report.objects.get()
     evidence = Evidence.objects.get(report=report)
-    response = unlocked(handlers.mey).get(reverse("reporting:staff_evidence", args=[report.public_id, evidence.pk]))
+    response = unlocked(handlers.mey).get(reverse("reporting_staff:evidence", args=[report.public_id, evidence.pk]))
     assert response.status_code == 200
     return response.content, response["Content-Type"]
 

@@ -78,9 +78,9 @@ def test_anonymous_report_end_to_end(tree, people, handlers, bambang, unlocked, 
 
     # The handler reads the report and asks a question.
     mey = unlocked(handlers.mey)
-    content = mey.get(reverse("reporting:staff_content", args=[report.public_id])).content.decode()
+    content = mey.get(reverse("reporting_staff:content", args=[report.public_id])).content.decode()
     assert "Bambang Sutrisno" in content and "layar.png" in content
-    response = mey.post(reverse("reporting:staff_conversation", args=[report.public_id]),
+    response = mey.post(reverse("reporting_staff:conversation", args=[report.public_id]),
                         {"text": "Apakah Anda menyimpan tangkapan layarnya?"})
     assert response.status_code == 200
     assert "Apakah Anda menyimpan" in response.content.decode()
@@ -92,7 +92,7 @@ def test_anonymous_report_end_to_end(tree, people, handlers, bambang, unlocked, 
         "text": "Ya, saya lampirkan.",
         "files": [SimpleUploadedFile("pesan.jpg", jpeg_with_gps(), content_type="image/jpeg")]})
     assert response.status_code == 302
-    thread = mey.get(reverse("reporting:staff_conversation", args=[report.public_id])).content.decode()
+    thread = mey.get(reverse("reporting_staff:conversation", args=[report.public_id])).content.decode()
     assert "Ya, saya lampirkan." in thread and "pesan.jpg" in thread
     assert Message.objects.filter(report=report).count() == 2
     assert Evidence.objects.filter(report=report).count() == 2
@@ -147,7 +147,7 @@ def test_exif_and_gps_are_stripped(tree, handlers, unlocked):
     assert client.post(reverse("reporting:form", args=["sexual_violence"]), data).status_code == 302
     report = Report.objects.get()
     evidence = Evidence.objects.get(report=report)
-    response = unlocked(handlers.mey).get(reverse("reporting:staff_evidence", args=[report.public_id, evidence.pk]))
+    response = unlocked(handlers.mey).get(reverse("reporting_staff:evidence", args=[report.public_id, evidence.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     body = response.content
     img = Image.open(io.BytesIO(body))

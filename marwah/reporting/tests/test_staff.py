@@ -30,10 +30,10 @@ def report(tree, handlers, bambang):
 def staff_urls(report):
     evidence = Evidence.objects.filter(report=report).first()
     return [
-        ("get", reverse("reporting:staff_content", args=[report.public_id])),
-        ("get", reverse("reporting:staff_conversation", args=[report.public_id])),
-        ("post", reverse("reporting:staff_conversation", args=[report.public_id])),
-        ("get", reverse("reporting:staff_evidence", args=[report.public_id, evidence.pk])),
+        ("get", reverse("reporting_staff:content", args=[report.public_id])),
+        ("get", reverse("reporting_staff:conversation", args=[report.public_id])),
+        ("post", reverse("reporting_staff:conversation", args=[report.public_id])),
+        ("get", reverse("reporting_staff:evidence", args=[report.public_id, evidence.pk])),
         ("get", reverse("reporting:identity_request", args=[report.public_id])),
         ("post", reverse("reporting:identity_request", args=[report.public_id])),
         ("post", reverse("reporting:identity_decide", args=[report.public_id, 1])),
@@ -68,10 +68,10 @@ def test_the_accused_cannot_open_the_report(report, bambang, unlocked, tree):
 
 def test_locked_session_is_sent_to_unlock(report, handlers, as_user):
     client = as_user(handlers.mey)  # logged in without the password: no key in the session
-    page = client.get(reverse("reporting:staff_content", args=[report.public_id])).content.decode()
+    page = client.get(reverse("reporting_staff:content", args=[report.public_id])).content.decode()
     assert reverse("reporting:unlock") in page and "Rina" not in page
     evidence = Evidence.objects.get(report=report)
-    response = client.get(reverse("reporting:staff_evidence", args=[report.public_id, evidence.pk]))
+    response = client.get(reverse("reporting_staff:evidence", args=[report.public_id, evidence.pk]))
     assert response.status_code == 302 and reverse("reporting:unlock") in response["Location"]
 
 
@@ -83,7 +83,7 @@ def test_unlock_with_wrong_password_is_refused(handlers, as_user):
 
 
 def test_content_never_shows_the_reporter_identity(report, handlers, unlocked):
-    page = unlocked(handlers.mey).get(reverse("reporting:staff_content", args=[report.public_id])).content.decode()
+    page = unlocked(handlers.mey).get(reverse("reporting_staff:content", args=[report.public_id])).content.decode()
     assert "Bambang Sutrisno" in page
     assert "Rina Lestari" not in page and "0812-0000-1111" not in page
 
@@ -192,7 +192,7 @@ def test_purge_deletes_content_and_keeps_statistics(report, handlers, unlocked, 
     assert not Evidence.objects.filter(report=report).exists()
     assert not ReportAccess.objects.filter(report=report).exists()
     assert not MatchToken.objects.filter(report=report).exists()
-    response = unlocked(handlers.mey).get(reverse("reporting:staff_content", args=[report.public_id]))
+    response = unlocked(handlers.mey).get(reverse("reporting_staff:content", args=[report.public_id]))
     assert response.status_code == 404
 
 

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 from marwah.accounts.models import User
 from marwah.core.demo import DEMO_PASSWORD, DemoContext, seed_all
@@ -24,4 +26,6 @@ class Command(BaseCommand):
         self.stdout.write("Two-step verification: in demo mode the code is shown on the verification page.\n")
         for username, who, what in rows:
             self.stdout.write(f"  {username:<18} {who}{'  — ' + what if what else ''}")
-        self.stdout.write("\nPublic reporting page (no login): http://127.0.0.1:8000/lapor/\n")
+        site = settings.SITE_URL or "http://127.0.0.1:8000"
+        self.stdout.write(f"\nMarwah: {site}/")
+        self.stdout.write(f"Public reporting page (no login): {site}{reverse('reporting:start')}\n")
