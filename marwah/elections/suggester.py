@@ -138,6 +138,8 @@ class Lexicon:
                 terms.append(Term(("#" + "".join(normalise(tag)),), "hashtag", label, tag))
             if p.get("number"):
                 numbers.setdefault(str(int(p["number"])), []).append(label)
+        for labels in numbers.values():  # a pair's "02" before a party's "2"
+            labels.sort(key=lambda label: 0 if "–" in label else 1)
         # Longest phrases first, so "Prabowo-Gibran" wins over "Prabowo".
         terms = [t for t in terms if t.tokens]
         terms.sort(key=lambda t: -len(t.tokens))
@@ -149,6 +151,8 @@ class Lexicon:
         for lex in lexicons:
             for num, labels in lex.numbers.items():
                 numbers.setdefault(num, []).extend(labels)
+        for labels in numbers.values():
+            labels.sort(key=lambda label: 0 if "–" in label else 1)
         terms = sorted((t for lex in lexicons for t in lex.terms), key=lambda t: -len(t.tokens))
         return cls(election, tuple(terms), numbers)
 
@@ -397,8 +401,11 @@ class Suggestion:
         out = []
         for m in self.matches:
             out.append(f"{m.kind}: {m.text}" + (f" ({m.label})" if m.label else ""))
+        seen: set[str] = set()
         for name, weight in self.features:
-            out.append(f"feature {name} {weight:+.2f}")
+            if name not in seen:
+                seen.add(name)
+                out.append(f"feature {name} {weight:+.2f}")
         return out
 
     def as_json(self) -> dict[str, Any]:
@@ -427,8 +434,7 @@ def suggest(text: str, action: str | None = None, *, lexicon: Lexicon | None = N
         scores = models.form.scores(x)
         form, form_p = max(scores.items(), key=lambda kv: kv[1])
         feats += _top_features(models.form.weights[form], x, 1.0, n=2)
-    shown = [m for m in matches if is_partisan or m.kind in ("warning", "news") or True]
-    return Suggestion(is_partisan, form, p, form_p, tuple(shown), tuple(feats))
+    return Suggestion(is_partisan, form, p, form_p, tuple(matches), tuple(feats))
 
 
 @dataclass(frozen=True)
