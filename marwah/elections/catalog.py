@@ -53,3 +53,13 @@ WATCH_HINTS: dict[int, Promise] = {
     9: _("ID-card (KTP) collection for independent candidates"),
     10: _("transfers, permits, aid and budget decisions that favour or harm a candidate"),
 }
+
+
+# The action the employee took, for the lead form (the suggester weighs it).
+ACTION_LABEL = _("What the employee did")
+ACTION_CHOICES: list[tuple[str, Promise | str]] = [
+    ("", "—"), ("post", _("posted")), ("like", _("liked")), ("comment", _("commented")), ("share", _("shared")),
+    ("follow", _("followed or joined a group")), ("photo", _("photo with a candidate")),
+    ("attend", _("attended an event")),
+]
+LEAD_CHECK_MESSAGE = _("Check the suggested form of violation and confirm. The screenshot is kept.")

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from marwah.accounts.models import Role, User
 from marwah.accounts.selectors import has_role, path_q, role_paths
@@ -161,3 +162,33 @@ def get_task_for_user(user: User, pk: int) -> WatchTask:
     if task is None:
         raise Http404
     return task
+
+
+MATCH_LABELS = {
+    "name": _("candidate name"), "party": _("party"), "slogan": _("slogan"), "hashtag": _("hashtag"),
+    "team": _("campaign team"), "symbol": _("symbol"), "number": _("ballot number"), "gesture": _("finger gesture"),
+    "warning": _("warning or negation"), "news": _("news or official wording"),
+}
+
+
+@dataclass(frozen=True)
+class LeadSuggestion:
+    partisan: bool
+    form: int | None
+    kind: Any  # marwah.rules.violations.Kind or None
+    probability: int  # percent
+    matches: list[tuple[str, str, str]]  # (what, matched text, participant)
+    features: list[str]
+
+
+def suggest_for_lead(text: str, action: str | None = None) -> LeadSuggestion:
+    """The suggester's answer for a lead, with its reasons ready to show."""
+    from marwah.elections.catalog import FORM_KINDS
+    from marwah.elections.suggester import suggest
+    from marwah.rules.violations import KINDS
+
+    s = suggest(text, action, lexicon=lexicon())
+    kind = KINDS[FORM_KINDS[s.form]] if s.form else None
+    matches = [(str(MATCH_LABELS.get(m.kind, m.kind)), m.text, m.label) for m in s.matches]
+    features = [f"{name} ({weight:+.1f})" for name, weight in dict(s.features).items()]
+    return LeadSuggestion(s.partisan, s.form, kind, round(s.probability * 100), matches, features)

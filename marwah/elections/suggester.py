@@ -135,7 +135,7 @@ class Lexicon:
                 for phrase in p.get(key, []):
                     terms.append(Term(tuple(normalise(phrase)), term_kind, label, phrase))
             for tag in p.get("hashtags", []):
-                terms.append(Term(("#" + "".join(normalise(tag)),), "hashtag", label, tag))
+                terms.append(Term(("#" + "".join(normalise(tag)).replace("#", ""),), "hashtag", label, tag))
             if p.get("number"):
                 numbers.setdefault(str(int(p["number"])), []).append(label)
         for labels in numbers.values():  # a pair's "02" before a party's "2"
