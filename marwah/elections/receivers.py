@@ -16,4 +16,7 @@ def tag_new_case(sender: Any, instance: Any, created: bool, **kwargs: Any) -> No
     from marwah.rules.violations import NEUTRALITY
 
     if instance.category == NEUTRALITY:
-        tag_case(case=instance)
+        # Leads are filed through cases.services.file_neutrality_lead, which sets LEAD_FILER.
+        from marwah.cases.receivers import LEAD_FILER
+
+        tag_case(case=instance, is_lead=LEAD_FILER.get(None) is not None)

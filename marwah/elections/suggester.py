@@ -209,7 +209,8 @@ def _find_numbers(tokens: list[str], lexicon: Lexicon) -> tuple[list[str], list[
         if tok.isdigit() and str(int(tok)) in lexicon.numbers and (
             (len(tok) == 2 and tok.startswith("0")) or prev in BALLOT_CONTEXT
         ):
-            labels = lexicon.numbers[str(int(tok))]
+            # "02" names the pair numbered "02" before a party or regional pair numbered "2".
+            labels = sorted(lexicon.numbers[str(int(tok))], key=lambda label: not label.startswith(tok + " "))
             matches.append(Match("number", tok, "; ".join(labels[:3])))
             out.append("NUM:ballot")
         elif tok in GESTURES and nxt == "jari":
