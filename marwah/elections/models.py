@@ -86,6 +86,9 @@ class VulnerablePoint(models.Model):
         ordering = ["stage", "-weight", "form"]
         constraints = [models.UniqueConstraint(fields=["stage", "form"], name="point_form_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.stage_id}: {self.form} ({self.weight}%)"
+
 
 class ParticipantKind(models.TextChoices):
     PAIR = "pair", _("Candidate pair")
@@ -142,6 +145,9 @@ class WatchTask(models.Model):
         ordering = ["stage", "unit__path", "form"]
         constraints = [models.UniqueConstraint(fields=["stage", "unit", "form"], name="watch_task_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.stage_id}/{self.unit_id}/{self.form}"
+
 
 class ElectionTag(models.Model):
     """The election stage and period a neutrality case was logged in (set from its date)."""
@@ -159,3 +165,6 @@ class ElectionTag(models.Model):
         verbose_name = _("election tag")
         indexes = [models.Index(fields=["unit_path"], name="election_tag_unit_path",
                                 opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id}: {self.stage_id} {self.period}"

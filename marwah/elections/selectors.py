@@ -167,7 +167,7 @@ def get_task_for_user(user: User, pk: int) -> WatchTask:
 MATCH_LABELS = {
     "name": _("candidate name"), "party": _("party"), "slogan": _("slogan"), "hashtag": _("hashtag"),
     "team": _("campaign team"), "symbol": _("symbol"), "number": _("ballot number"), "gesture": _("finger gesture"),
-    "warning": _("warning or negation"), "news": _("news or official wording"),
+    "warning": _("warning or negation"), "news": _("news or official wording"), "cue": _("sign of a form"),
 }
 
 
@@ -189,6 +189,8 @@ def suggest_for_lead(text: str, action: str | None = None) -> LeadSuggestion:
 
     s = suggest(text, action, lexicon=lexicon())
     kind = KINDS[FORM_KINDS[s.form]] if s.form else None
-    matches = [(str(MATCH_LABELS.get(m.kind, m.kind)), m.text, m.label) for m in s.matches]
+    matches = [(str(MATCH_LABELS.get(m.kind, m.kind)), m.text,
+                str(_("form %(n)s") % {"n": m.label.split()[-1]}) if m.kind == "cue" else m.label)
+               for m in s.matches]
     features = [f"{name} ({weight:+.1f})" for name, weight in dict(s.features).items()]
     return LeadSuggestion(s.partisan, s.form, kind, round(s.probability * 100), matches, features)

@@ -175,7 +175,7 @@ def shipped_lexicon() -> Lexicon:
 
 @dataclass(frozen=True)
 class Match:
-    kind: str  # name, party, slogan, hashtag, team, symbol, number, gesture, warning, news
+    kind: str  # name, party, slogan, hashtag, team, symbol, number, gesture, warning, news, cue
     text: str
     label: str = ""
 
@@ -269,11 +269,13 @@ def extract(text: str, action: str | None, lexicon: Lexicon) -> tuple[dict[str, 
         feats["NEWS"] = 1.0
         if entity:
             feats["NEWS&ENTITY"] = 1.0
+    cues = []
     for form, phrase in _find_form_cues(text):
         feats[f"CUE:{form}"] = feats.get(f"CUE:{form}", 0.0) + 1.0
         feats[f"CUE:{form}&act:{act}"] = 1.0
+        cues.append(Match("cue", phrase, f"form {form}"))
     feats["BIAS"] = 1.0
-    return feats, term_matches + number_matches + warnings + news
+    return feats, term_matches + number_matches + warnings + news + cues
 
 
 # --- models ------------------------------------------------------------------------------

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from marwah.accounts.models import Role, User
 from marwah.accounts.selectors import has_role, units_for_user
-from marwah.elections import selectors, services
 from marwah.cases.selectors import can_file_leads
+from marwah.elections import selectors, services
 from marwah.elections.catalog import WATCH_HINTS, form_choices, form_label
 from marwah.elections.forms import ParticipantForm, StageForm, StageImportForm, WatchRecordForm
 from marwah.elections.importer import check_file, rows_from_json
