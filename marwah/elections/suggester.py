@@ -80,6 +80,9 @@ FORM_CUES: dict[int, tuple[str, ...]] = {
          "permohonan", "pencairan", "dana desa", "melarang", "menolak", "penyaluran", "keputusan",
          "menerbitkan", "mengarahkan program", "bantuan bencana"),
 }
+# An office before a name ("Presiden Prabowo meresmikan…") is usually news about an official.
+TITLES = {"presiden", "wapres", "menteri", "menhan", "gubernur", "bupati", "walikota", "wali", "terpilih", "pj",
+          "selaku", "kabinet"}
 BALLOT_CONTEXT = {"no", "nomor", "nomer", "nmr", "urut", "paslon", "coblos", "pilih", "nomor urut", "angka"}
 GESTURES = {"satu", "dua", "tiga", "empat", "1", "2", "3", "4"}
 _TOKEN = re.compile(r"#?[0-9a-z]+")
@@ -255,6 +258,8 @@ def extract(text: str, action: str | None, lexicon: Lexicon) -> tuple[dict[str, 
             feats["HASHTAG"] = 1.0
     for a, b in zip(tokens, tokens[1:], strict=False):
         feats[f"b:{a}_{b}"] = 1.0
+        if a in TITLES and b.startswith("ENT:"):
+            feats["TITLE&ENTITY"] = 1.0
     act = action if action in ACTIONS else "post"
     feats[f"act:{act}"] = 1.0
     entity = bool(term_matches or number_matches)
@@ -293,7 +298,7 @@ def _dot(w: dict[str, float], x: dict[str, float]) -> float:
 class Binary:
     weights: dict[str, float] = field(default_factory=dict)
 
-    def fit(self, xs: list[dict[str, float]], ys: list[int], *, epochs: int = 40, rate: float = 0.2,
+    def fit(self, xs: list[dict[str, float]], ys: list[int], *, epochs: int = 20, rate: float = 0.2,
             l2: float = 1e-3) -> Binary:
         order = list(range(len(xs)))
         rng = random.Random(11)
@@ -323,7 +328,7 @@ class Softmax:
         total = sum(exp.values())
         return {c: v / total for c, v in exp.items()}
 
-    def fit(self, xs: list[dict[str, float]], ys: list[int], *, epochs: int = 40, rate: float = 0.2,
+    def fit(self, xs: list[dict[str, float]], ys: list[int], *, epochs: int = 20, rate: float = 0.2,
             l2: float = 1e-3) -> Softmax:
         order = list(range(len(xs)))
         rng = random.Random(7)
