@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from marwah.elections.catalog import form_label
-from marwah.elections.models import ElectionKind, Level, Participant, Period, Stage
+from marwah.elections.models import ElectionKind, Level, Participant, ParticipantKind, Period, Stage
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
@@ -79,6 +79,7 @@ LIST_FIELDS = ("aliases", "slogans", "hashtags", "teams", "symbols")
 
 
 class ParticipantForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ParticipantKind.choices)
     number = forms.CharField(label=_("Ballot number"), required=False, max_length=8)
     name = forms.CharField(label=_("Name"), max_length=200)
     area = forms.CharField(label=_("Area"), required=False, max_length=120)
@@ -92,7 +93,8 @@ class ParticipantForm(forms.Form):
 
     @classmethod
     def for_participant(cls, participant: Participant, data: Any = None) -> ParticipantForm:
-        initial = {"number": participant.number, "name": participant.name, "area": participant.area}
+        initial = {"kind": participant.kind, "number": participant.number, "name": participant.name,
+                   "area": participant.area}
         initial |= {k: "\n".join(getattr(participant, k)) for k in LIST_FIELDS}
         return cls(data, initial=initial)
 

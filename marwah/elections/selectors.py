@@ -171,6 +171,34 @@ MATCH_LABELS = {
 }
 
 
+PLACEHOLDERS = {
+    "ENT:name": _("[candidate name]"), "ENT:party": _("[party]"), "ENT:slogan": _("[slogan]"),
+    "ENT:hashtag": _("[hashtag]"), "ENT:team": _("[campaign team]"), "ENT:symbol": _("[symbol]"),
+    "NUM:ballot": _("[ballot number]"), "GESTURE": _("[finger gesture]"),
+}
+FEATURES = {
+    "ENTITY": _("mentions a participant"), "WARN": _("warning words"), "NEWS": _("news wording"),
+    "WARN&ENTITY": _("warning about a participant"), "NEWS&ENTITY": _("news about a participant"),
+    "TITLE&ENTITY": _("an office before a name"), "HASHTAG": _("a hashtag"),
+}
+
+
+def _feature_text(name: str) -> str:
+    """A model feature in words the team member can read (the command keeps the raw codes)."""
+    if name in FEATURES:
+        return str(FEATURES[name])
+    head, _sep, rest = name.partition(":")
+    if head == "ENTITY&act":
+        return str(_("mentions a participant, action %(a)s") % {"a": rest})
+    if head == "act":
+        return str(_("action %(a)s") % {"a": rest})
+    if head == "CUE":
+        form, _s, act = rest.partition("&act:")
+        return str(_("signs of form %(n)s") % {"n": form}) + (f" + {act}" if act else "")
+    words = [str(PLACEHOLDERS.get(w, w)) for w in rest.split("_")] if head == "b" else [str(PLACEHOLDERS.get(rest, rest))]
+    return "“" + " ".join(words) + "”"
+
+
 @dataclass(frozen=True)
 class LeadSuggestion:
     partisan: bool
@@ -192,5 +220,5 @@ def suggest_for_lead(text: str, action: str | None = None) -> LeadSuggestion:
     matches = [(str(MATCH_LABELS.get(m.kind, m.kind)), m.text,
                 str(_("form %(n)s") % {"n": m.label.split()[-1]}) if m.kind == "cue" else m.label)
                for m in s.matches]
-    features = [f"{name} ({weight:+.1f})" for name, weight in dict(s.features).items()]
+    features = [f"{_feature_text(name)} ({weight:+.1f})" for name, weight in dict(s.features).items()]
     return LeadSuggestion(s.partisan, s.form, kind, round(s.probability * 100), matches, features)

@@ -146,13 +146,19 @@ def update_stage(*, actor: Any, stage: Stage, name: str, starts: date, ends: dat
 
 @transaction.atomic
 def update_participant(*, actor: Any, participant: Participant, data: dict[str, Any]) -> Participant:
-    for key in ("number", "name", "area", "aliases", "slogans", "hashtags", "teams", "symbols"):
+    for key in ("kind", "number", "name", "area", "aliases", "slogans", "hashtags", "teams", "symbols"):
         setattr(participant, key, data[key])
     participant.full_clean()
     participant.save()
     record(actor=actor, action="elections.participant_updated", target=participant,
            detail={"election": participant.election_id})
     return participant
+
+
+@transaction.atomic
+def add_participant(*, actor: Any, election: Election, data: dict[str, Any]) -> Participant:
+    participant = Participant(election=election, kind=data["kind"])
+    return update_participant(actor=actor, participant=participant, data=data)
 
 
 @transaction.atomic

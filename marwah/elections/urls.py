@@ -12,5 +12,6 @@ urlpatterns = [
     path("pengawasan/<int:pk>/", views.watch_record, name="watch_record"),
     path("tahapan/<int:pk>/ubah/", views.stage_edit, name="stage_edit"),
     path("peserta/<int:pk>/ubah/", views.participant_edit, name="participant_edit"),
+    path("<slug:code>/peserta/baru/", views.participant_add, name="participant_add"),
     path("<slug:code>/", views.election_detail, name="detail"),
 ]

@@ -105,6 +105,23 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def participant_add(request: HttpRequest, code: str) -> HttpResponse:
+    user = _admin(request)
+    election = selectors.get_election(code)
+    form = ParticipantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_participant(actor=user, election=election, data=form.values())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Participant saved. The suggester uses it from now on."))
+            return redirect("elections:detail", code=election.code)
+    return render(request, "elections/participant_edit.html", {"form": form, "election": election},
+                  status=400 if form.errors else 200)
+
+
+@login_required
 def stage_import(request: HttpRequest) -> HttpResponse:
     _admin(request)
     choices = [(e.code, e.name) for e in selectors.elections()]

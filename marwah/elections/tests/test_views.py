@@ -119,7 +119,7 @@ def test_participant_edit_changes_what_the_suggester_knows(people, as_user, runn
     participant = running_election.participants.get(number="2")
     client = as_user(people.admin)
     r = client.post(f"/pemilu/peserta/{participant.pk}/ubah/", {
-        "number": "2", "name": participant.name, "area": "", "aliases": "Agus-Dewi\nAD Juara",
+        "kind": "pair", "number": "2", "name": participant.name, "area": "", "aliases": "Agus-Dewi\nAD Juara",
         "slogans": "Jateng Gemilang", "hashtags": "#ADJuara", "teams": "", "symbols": ""})
     assert r.status_code == 302
     s = suggest("Ayo menangkan #ADJuara, Jateng Gemilang!", "post", lexicon=lexicon())
@@ -165,3 +165,27 @@ def test_watch_tasks_planned_recorded_and_scoped(people, as_user, running_electi
 def test_anonymous_is_sent_to_login(client, db, path):
     r = client.get(path)
     assert r.status_code == 302 and "/akun/masuk/" in r["Location"]
+
+
+def test_admin_adds_a_participant_and_others_may_not(people, as_user, running_election):
+    data = {"kind": "pair", "number": "3", "name": "Rudi Hartono – Nia Kurnia", "area": "Jawa Tengah",
+            "aliases": "RUNIA", "slogans": "", "hashtags": "#RuniaMenang", "teams": "", "symbols": ""}
+    assert as_user(people.neutrality).post("/pemilu/pilkada-uji/peserta/baru/", data).status_code == 403
+    r = as_user(people.admin).post("/pemilu/pilkada-uji/peserta/baru/", data)
+    assert r.status_code == 302
+    s = suggest("Gaspol nomor 3 #RuniaMenang", "post", lexicon=lexicon())
+    assert s.partisan and any(m.kind == "number" and "Rudi" in m.label for m in s.matches)
+    bad = as_user(people.admin).post("/pemilu/pilkada-uji/peserta/baru/", {**data, "name": ""})
+    assert bad.status_code == 400 and "RUNIA" in bad.content.decode()
+    assert as_user(people.admin).get("/pemilu/tidak-ada/peserta/baru/").status_code == 404
+
+
+def test_a_planning_draft_is_said_to_be_one(people, as_user):
+    from marwah.elections import services
+
+    services.load_shipped()
+    body = as_user(people.neutrality).get("/pemilu/").content.decode()
+    assert "Pemilu 2024" in body and "Pilkada Serentak 2024" in body
+    assert "rancangan perencanaan" in body
+    detail = as_user(people.neutrality).get("/pemilu/pemilu-2024/").content.decode()
+    assert "Prabowo Subianto" in detail and "Masa kampanye" in detail and "PKPU 3/2022" in detail
