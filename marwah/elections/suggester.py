@@ -33,6 +33,19 @@ LABELLED = DATA / "labelled.jsonl"
 SHIPPED_ELECTIONS = ("pemilu-2024", "pilkada-2024")
 
 ACTIONS = ("post", "like", "comment", "share", "follow", "photo", "attend")
+ACTION_ALIASES = {
+    "posting": "post", "unggah": "post", "upload": "post", "status": "post", "story": "post", "tweet": "post",
+    "suka": "like", "love": "like", "react": "like", "reaction": "like", "komentar": "comment", "reply": "comment",
+    "balas": "comment", "retweet": "share", "repost": "share", "forward": "share", "bagikan": "share",
+    "teruskan": "share", "quote": "share", "ikuti": "follow", "join": "follow", "gabung": "follow",
+    "subscribe": "follow", "foto": "photo", "selfie": "photo", "hadir": "attend", "datang": "attend",
+}
+
+
+def normalise_action(action: str | None) -> str:
+    key = (action or "").strip().lower()
+    key = ACTION_ALIASES.get(key, key)
+    return key if key in ACTIONS else "post"
 FORMS = tuple(range(1, 11))
 THRESHOLD = 0.5
 
@@ -260,7 +273,7 @@ def extract(text: str, action: str | None, lexicon: Lexicon) -> tuple[dict[str, 
         feats[f"b:{a}_{b}"] = 1.0
         if a in TITLES and b.startswith("ENT:"):
             feats["TITLE&ENTITY"] = 1.0
-    act = action if action in ACTIONS else "post"
+    act = normalise_action(action)
     feats[f"act:{act}"] = 1.0
     entity = bool(term_matches or number_matches)
     if entity:
