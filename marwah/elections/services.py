@@ -49,7 +49,7 @@ class ElectionSpec:
 def _shipped_rows(code: str) -> list[StageRow]:
     from marwah.elections.importer import _points
 
-    path = DATA / "elections" / f"{code}-stages.csv"
+    path = DATA / f"{code}-stages.csv"
     rows = []
     with path.open(encoding="utf-8") as handle:
         for line, r in enumerate(csv.DictReader(handle), start=2):
@@ -63,7 +63,7 @@ def load_shipped(*, actor: Any = None, codes: Iterable[str] = SHIPPED) -> list[E
     """Load the elections shipped as data files (idempotent: existing ones are left as edited)."""
     out = []
     for code in codes:
-        meta = json.loads((DATA / "elections" / f"{code}.json").read_text(encoding="utf-8"))
+        meta = json.loads((DATA / f"{code}.json").read_text(encoding="utf-8"))
         election = Election.objects.filter(code=meta["code"]).first()
         if election is None:
             election = create_election(actor=actor, spec=ElectionSpec(

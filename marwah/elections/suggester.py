@@ -174,7 +174,7 @@ class Lexicon:
 
 
 def shipped_participants(code: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((DATA / "elections" / f"{code}.json").read_text(encoding="utf-8"))
+    data: dict[str, Any] = json.loads((DATA / f"{code}.json").read_text(encoding="utf-8"))
     return data
 
 
