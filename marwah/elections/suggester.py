@@ -256,8 +256,12 @@ def _find_cues(text: str, phrases: Sequence[str], kind: str) -> list[Match]:
     return [Match(kind, p) for p in phrases if f" {p} " in padded]
 
 
+_DATE_OR_TIME = re.compile(r"\d+(?:[.:/]\d+)+")
+
+
 def extract(text: str, action: str | None, lexicon: Lexicon) -> tuple[dict[str, float], list[Match]]:
-    tokens = normalise(text)
+    # "02.02", "14:02", "14/2": dates and times, not ballot numbers.
+    tokens = normalise(_DATE_OR_TIME.sub(" tanggal ", text or ""))
     tokens, term_matches = _find_terms(tokens, lexicon)
     tokens, number_matches = _find_numbers(tokens, lexicon)
     warnings = _find_cues(text, WARNING_PHRASES, "warning")
