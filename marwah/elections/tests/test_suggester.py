@@ -10,7 +10,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from marwah.elections import services
 from marwah.elections.suggester import load_labelled, score, split_of, suggest
@@ -73,3 +73,21 @@ def test_hard_cases(text, action, partisan, form):
     assert s.partisan is partisan
     assert s.form == form
     assert s.reasons()
+
+
+@pytest.mark.django_db
+def test_load_elections_command(tmp_path):
+    out = io.StringIO()
+    call_command("load_elections", stdout=out)
+    assert "pemilu-2024: 15 stages, 21 participants" in out.getvalue()
+    meta = tmp_path / "pilkada-2029.json"
+    meta.write_text(json.dumps({"code": "pilkada-2029", "name": "Pilkada 2029", "kind": "pilkada",
+                                "participants": [{"kind": "pair", "number": "1", "name": "A – B"}]}))
+    stages = tmp_path / "s.csv"
+    stages.write_text("kode,nama,mulai,selesai,periode,bentuk_rawan\nk,Kampanye,2029-09-01,2029-11-01,selama,2;6\n")
+    call_command("load_elections", json=str(meta), stages=str(stages), stdout=out)
+    assert "pilkada-2029: 1 stages, 1 participants" in out.getvalue()
+    stages.write_text("kode,nama,mulai,selesai,periode\nk,,2029-09-01,2029-08-01,kapan\n")
+    meta.write_text(meta.read_text().replace("pilkada-2029", "pilkada-2030"))
+    with pytest.raises(CommandError, match="(row|baris) 2"):
+        call_command("load_elections", json=str(meta), stages=str(stages), stdout=out)
