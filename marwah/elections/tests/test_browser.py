@@ -65,3 +65,17 @@ def test_team_member_logs_a_lead_and_opens_the_case(phone, people, staff, runnin
     main = page.inner_text("main")
     assert "Masa kampanye" in main and "tangkapan-layar.png" in main
     screenshot(page, f"elections-{name}-case")
+
+
+def test_team_member_plans_and_records_a_watch_task(people, running_election, new_page):
+    page = new_page(phone=True)
+    browser_login(page, people.neutrality)
+    page.goto("/pemilu/pengawasan/")
+    page.click("text=Buat tugas untuk unit saya dari titik rawan")
+    page.wait_for_selector(".el-tasks")
+    screenshot(page, "elections-phone-watch-tasks")
+    page.click(".el-tasks li >> nth=0 >> text=Catat yang diperiksa")
+    page.fill("#id_checked", "Akun publik 40 pegawai, 1–7 Desember")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".badge.ok")
+    screenshot(page, "elections-phone-watch-recorded")
