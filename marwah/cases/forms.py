@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marwah.cases.models import Decision, Referral, Status
+from marwah.elections.catalog import ACTION_CHOICES, ACTION_LABEL
 from marwah.rules import deadlines as deadline_rules
 from marwah.rules.protection import ITEMS, REFERRAL_KINDS
 from marwah.rules.sanctions import SANCTIONS, TRACKS
@@ -95,6 +96,7 @@ class NeutralityLeadForm(forms.Form):
     text = forms.CharField(label=_("What you saw"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
                            help_text=_("Describe the post, comment, like or activity and when you saw it."))
     link = forms.URLField(label=_("Link to the post"), required=False, max_length=500, assume_scheme="https")
+    action = forms.ChoiceField(label=ACTION_LABEL, required=False, choices=ACTION_CHOICES)
     screenshot = forms.FileField(label=_("Screenshot"), required=False)
     kind = forms.ChoiceField(label=_("Form of violation"), required=False,
                              choices=lambda: [("", _("Suggest from the text")), *kind_choices(NEUTRALITY)])

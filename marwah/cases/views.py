@@ -342,41 +342,51 @@ def deadline_settings(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def neutrality_lead(request: HttpRequest) -> HttpResponse:
-    """Journey 6: log a lead from social-media monitoring; the catalog suggests the kind."""
+    """Journey 6: log a lead from social-media monitoring; the election watch suggests the form.
+
+    The screenshot is checked and kept (encrypted, as report drafts) from the first step, so
+    the suggestion step never loses it.
+    """
     from marwah.cases.forms import NeutralityLeadForm
-    from marwah.rules.violations import KINDS, suggest_kinds
+    from marwah.elections.catalog import LEAD_CHECK_MESSAGE
+    from marwah.elections.selectors import suggest_for_lead
+    from marwah.elections.services import tag_case
+    from marwah.reporting import drafts
+    from marwah.reporting.evidence import clean_upload
 
     user = _user(request)
     if not selectors.can_file_leads(user):
         raise PermissionDenied
+    if request.method != "POST":
+        drafts.clear(request)  # a new lead starts without an earlier lead's files
     form = NeutralityLeadForm(request.POST or None, request.FILES or None)
-    suggestions: list[Any] = []
+    suggestion = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        suggestions = [(KINDS[code], words) for code, words in suggest_kinds(data["text"])]
+        suggestion = suggest_for_lead(data["text"], data.get("action") or None)
         employee = selectors.find_employee_for_lead(user, data["employee"])
-        files = []
         if employee is None:
             form.add_error("employee", _("No employee with this NIP in your institution."))
         if data["screenshot"]:
             try:
-                from marwah.reporting.evidence import clean_upload
-
-                files.append(clean_upload(data["screenshot"]))
+                drafts.stage(request, clean_upload(data["screenshot"]))
             except ValidationError as exc:
                 form.add_error("screenshot", exc)
         if not form.errors and not data["kind"]:
-            # First step: show the suggestion with the matched words; the member confirms.
+            # First step: show the suggestion with its reasons; the member confirms or changes it.
             form = NeutralityLeadForm(initial={**{k: v for k, v in data.items() if k != "screenshot"},
-                                               "kind": suggestions[0][0].code if suggestions else ""})
-            messages.info(request, _("Check the suggested form of violation, attach the screenshot again "
-                                     "and confirm."))
+                                               "kind": suggestion.kind.code if suggestion.kind else ""})
+            messages.info(request, LEAD_CHECK_MESSAGE)
         elif not form.errors:
+            files = [f for f in (drafts.load(request, s.token) for s in drafts.staged(request)) if f is not None]
             case = services.file_neutrality_lead(actor=user, employee=employee, kind=data["kind"],
                                                  text=data["text"], link=data["link"], files=files)
+            drafts.clear(request)
+            tag_case(case=case, is_lead=True)
             messages.success(request, _("The lead is now a case for the employee's superior and HR."))
             return redirect("cases:detail", public_id=case.public_id)
-    return render(request, "cases/lead.html", {"form": form, "suggestions": suggestions},
+    return render(request, "cases/lead.html", {"form": form, "suggestion": suggestion,
+                                               "staged": drafts.staged(request)},
                   status=400 if form.errors else 200)
 
 

@@ -6,3 +6,6 @@ class ElectionsConfig(AppConfig):
     name = "marwah.elections"
     label = "elections"
     verbose_name = _("Elections and neutrality watch")
+
+    def ready(self) -> None:
+        from marwah.elections import receivers  # noqa: F401  (connects the case tagger)
