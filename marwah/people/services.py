@@ -212,3 +212,11 @@ def load_pending(token: str) -> list[Row] | None:
 def drop_pending(token: str) -> None:
     path = _pending_dir() / f"{token}.json"
     path.unlink(missing_ok=True)
+
+
+def link_account(*, employee: Employee, user: User) -> None:
+    """Tie a newly activated account to its person in the registry."""
+    with transaction.atomic():
+        Employee.objects.filter(pk=employee.pk, user__isnull=True).update(user=user)
+        employee.user = user
+        audit.record(actor=user, action="employee.account_linked", target=employee, unit=employee.unit_id)

@@ -52,8 +52,10 @@ def employee_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    employee = selectors.get_employee_for_user(_user(request), pk)
-    return render(request, "people/detail.html", {"employee": employee})
+    user = _user(request)
+    employee = selectors.get_employee_for_user(user, pk)
+    return render(request, "people/detail.html", {
+        "employee": employee, "can_manage": has_role(user, ORG_MANAGERS, employee.unit)})
 
 
 def _import_units(user: User) -> list[tuple[int, str]]:
