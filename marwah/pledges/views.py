@@ -244,13 +244,14 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    units = selectors.manageable_units(user)
-    if not selectors.role_paths(user, selectors.MANAGERS):
+    paths = selectors.role_paths(user, selectors.MANAGERS)
+    if not paths:
         raise Http404
     from marwah.orgs.models import Unit
 
+    # The unit picker searches on demand; the form only checks the chosen unit is in scope.
     form = CampaignForm(request.POST or None, versions=selectors.versions_for_user(user),
-                        units=Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path"))
+                        units=Unit.objects.under_any(paths))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not selectors.can_manage(user, data["unit"]):
