@@ -14,7 +14,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -389,9 +391,32 @@ def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     from marwah.pledges.tasks import remind_task
 
-    record(actor=user, action="pledge.reminders_requested", target=campaign, unit=unit)
-    enqueue_on_commit(remind_task, campaign.pk, unit.pk)
-    messages.success(request, _("Reminders are being sent by email to everyone who has not signed yet."))
+    to_email = services.remindable(campaign, unit.path).count()
+    pending = selectors.not_signed(campaign, unit)
+    no_email = pending.filter(employee__email="").count()
+    recent = pending.exclude(employee__email="").count() - to_email
+    hours = int(services.remind_interval().total_seconds() // 3600)
+    if to_email:
+        record(actor=user, action="pledge.reminders_requested", target=campaign, unit=unit,
+               detail={"emails": to_email, "no_email": no_email, "recent": recent})
+        enqueue_on_commit(remind_task, campaign.pk, unit.pk)
+        messages.success(request, ngettext("A reminder is being emailed to %(n)s person who has not signed.",
+                                           "Reminders are being emailed to %(n)s people who have not signed.",
+                                           to_email) % {"n": to_email})
+    else:
+        messages.info(request, _("Nobody was emailed."))
+    if recent:
+        messages.info(request, ngettext(
+            "%(n)s person was already reminded in the last %(h)s hours and is skipped.",
+            "%(n)s people were already reminded in the last %(h)s hours and are skipped.", recent)
+            % {"n": recent, "h": hours})
+    if no_email:
+        codes_url = reverse("pledges:campaign_codes", args=[campaign.pk]) + f"?unit={unit.pk}&who=no_email"
+        messages.warning(request, format_html(
+            "{} <a href=\"{}\">{}</a>",
+            ngettext("%(n)s person has no email address and gets no reminder.",
+                     "%(n)s people have no email address and get no reminder.", no_email) % {"n": no_email},
+            codes_url, _("Issue one-time codes for them (CSV for SMS)")))
     return redirect(back)
 
 
@@ -415,24 +440,29 @@ def campaign_codes(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.get_campaign_for_user(user, pk, selectors.MANAGERS)
     unit = selectors.coverage_unit(user, campaign, request.GET.get("unit") or request.POST.get("unit"),
                                    selectors.MANAGERS)
+    no_email = (request.GET.get("who") or request.POST.get("who")) == "no_email"
     if request.method == "POST":
         issued = services.issue_codes(campaign=campaign, unit=unit, actor=user,
-                                      signed=request.POST.get("signed") == "1")
+                                      signed=request.POST.get("signed") == "1", no_email=no_email)
         if request.POST.get("format") == "csv":
             out = io.StringIO()
             writer = csv.writer(out)
             writer.writerow([_("Name"), _("Employee number"), _("Unit"), _("Phone"), _("One-time code"),
-                             _("Sent by email")])
+                             _("Address"), _("Sent by email")])
+            address = services.code_address()
             for item in issued:
                 e = item.employee
-                writer.writerow([e.name, e.nip or e.employee_number or "", e.unit.name, e.phone, item.code,
+                writer.writerow([e.name, e.nip or e.employee_number or "", e.unit.name, e.phone, item.code, address,
                                  _("yes") if item.emailed else _("no")])
             response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="kode-ikrar-{campaign.pk}.csv"'
             return response
-        return render(request, "pledges/codes_issued.html", {"campaign": campaign, "unit": unit, "issued": issued})
-    without_account = selectors.not_signed(campaign, unit).filter(employee__user__isnull=True).count()
-    return render(request, "pledges/codes.html", {"campaign": campaign, "unit": unit, "count": without_account})
+        return render(request, "pledges/codes_issued.html", {"campaign": campaign, "unit": unit, "issued": issued,
+                                                              "address": services.code_address()})
+    who = {"employee__email": ""} if no_email else {"employee__user__isnull": True}
+    count = selectors.not_signed(campaign, unit).filter(**who).count()
+    return render(request, "pledges/codes.html", {"campaign": campaign, "unit": unit, "count": count,
+                                                  "no_email": no_email})
 
 
 @login_required
