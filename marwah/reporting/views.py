@@ -210,7 +210,11 @@ def unit_search(request: HttpRequest) -> HttpResponse:
     units = selectors.search_units(institution_id=inst_id,
                                    province_code=request.GET.get("province", "")[:13],
                                    query=request.GET.get("q", "")[:80])
-    return render(request, "reporting/_unit_results.html", {"units": units, "searched": inst_id is not None})
+    query = request.GET.get("q", "").strip()
+    return render(request, "reporting/_unit_results.html", {
+        "units": units, "searched": inst_id is not None or len(query) >= selectors.ALL_INSTITUTIONS_MIN_QUERY,
+        "all_institutions": inst_id is None, "typed": bool(query),
+        "min_query": selectors.ALL_INSTITUTIONS_MIN_QUERY})
 
 
 @ratelimit(key="ip", rate=_rate("MARWAH_PEOPLE_RATE", "30/m"), block=False)
