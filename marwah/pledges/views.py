@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -37,7 +38,7 @@ from marwah.pledges.forms import (
     VersionForm,
 )
 from marwah.pledges.models import Campaign, Signature
-from marwah.pledges.text import long_date, to_html
+from marwah.pledges.text import to_html
 
 REAUTH_KEY = "marwah_reauth_at"
 REAUTH_SECONDS = 15 * 60  # password asked again only after this long (argon2 costs ~150 ms per check)
@@ -294,7 +295,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign, "unit": unit, "counts": counts, "own": own, "children": children, "crumbs": crumbs,
         "can_manage": selectors.can_manage(user, unit),
         "ceremonies": list(selectors.ceremonies(campaign, unit)[:20]),
-        "deadline": long_date(campaign.deadline),
+        "deadline": date_format(campaign.deadline, "j F Y"),  # in the reader's language, not always Indonesian
     })
 
 
