@@ -183,7 +183,11 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # After collectstatic: hashed names cached for a year and gzip copies (docs/benchmarks.md, the KPPS
+    # slow-phone budget). Before it (a fresh checkout, tests) plain names, so nothing breaks.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                    if (STATIC_ROOT / "staticfiles.json").exists()
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 EMAIL_BACKEND = envstr(
