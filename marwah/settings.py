@@ -183,11 +183,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # After collectstatic: hashed names cached for a year and gzip copies (docs/benchmarks.md, the KPPS
-    # slow-phone budget). Before it (a fresh checkout, tests) plain names, so nothing breaks.
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-                    if (STATIC_ROOT / "staticfiles.json").exists()
-                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed, compressed and cached for a year after collectstatic; plain names before it.
+    "staticfiles": {"BACKEND": "marwah.core.storage.StaticStorage"},
 }
 
 EMAIL_BACKEND = envstr(
