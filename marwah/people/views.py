@@ -5,15 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from marwah.accounts.models import User
-from marwah.accounts.selectors import ORG_MANAGERS, ORG_READERS, get_unit_for_user, has_role, units_for_user
+from marwah.accounts.selectors import ORG_MANAGERS, ORG_READERS, get_unit_for_user, has_role
 from marwah.core.params import parse_id, parse_page
 from marwah.people import selectors, services
 from marwah.people.forms import ImportForm, SearchForm

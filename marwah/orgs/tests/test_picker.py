@@ -49,7 +49,7 @@ def test_limited_rows(as_user, people, tree):
 
 def test_forms_use_the_picker_not_a_flat_list(as_user, people, tree):
     page = as_user(people.admin).get(reverse("accounts:roles")).content.decode()
-    assert "data-unit-picker" in page and "<option value=\"%d\"" % tree.grobogan.pk not in page
+    assert "data-unit-picker" in page and f"<option value=\"{tree.grobogan.pk}\"" not in page
     assert "orgs/unitpicker.js" in page
     page = as_user(people.hr).get(reverse("people:import")).content.decode()
     assert "data-unit-picker" in page
