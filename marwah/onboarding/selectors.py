@@ -18,7 +18,7 @@ def invitations_for_user(user: User, *, query: str = "", limit: int = 100) -> li
     qs: QuerySet[Invitation] = Invitation.objects.filter(path_q("unit_path", role_paths(user, ORG_MANAGERS)))
     query = query.strip()
     if query:
-        qs = qs.filter(employee__nip__startswith=query) if query.isdigit() else qs.filter(
+        qs = qs.filter(employee__nip__startswith=query) if query.isascii() and query.isdigit() else qs.filter(
             employee__name__icontains=query)
     return list(qs.select_related("employee", "employee__unit", "role_unit").order_by("-created_at")[:limit])
 

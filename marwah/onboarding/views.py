@@ -22,6 +22,7 @@ from marwah.accounts.models import User
 from marwah.accounts.selectors import ORG_MANAGERS, has_role
 from marwah.accounts.services import record_login
 from marwah.accounts.signals import password_changed
+from marwah.core.params import parse_id
 from marwah.onboarding import selectors, services
 from marwah.onboarding.forms import ActivateForm, BatchForm, CodeForm
 from marwah.onboarding.models import Invitation
@@ -53,9 +54,9 @@ def manage(request: HttpRequest) -> HttpResponse:
     user = _manager(request)
     query = request.GET.get("q", "")[:100]
     initial: dict[str, Any] = {}
-    unit_id = request.GET.get("unit", "")
-    if unit_id.isdigit():
-        initial["unit"] = int(unit_id)
+    unit_id = parse_id(request.GET.get("unit"))
+    if unit_id is not None:
+        initial["unit"] = unit_id
     return render(request, "onboarding/manage.html", {
         "form": BatchForm(initial=initial), "batches": selectors.batches_for_user(user),
         "invitations": selectors.invitations_for_user(user, query=query), "q": query,

@@ -17,6 +17,7 @@ from marwah.accounts.selectors import (
     root_units_for_user,
     units_for_user,
 )
+from marwah.core.params import parse_id
 from marwah.orgs import selectors
 
 
@@ -67,9 +68,9 @@ def pick(request: HttpRequest) -> HttpResponse:
     query = request.GET.get(f"{field}__q", request.GET.get("q", ""))[:80]
     scope = units_for_user(user, roles)
     parent = None
-    parent_id = request.GET.get("parent", "")
-    if parent_id.isdigit():
-        parent = get_unit_for_user(user, int(parent_id), roles)
+    parent_id = parse_id(request.GET.get("parent"))
+    if parent_id is not None:
+        parent = get_unit_for_user(user, parent_id, roles)
     elif not query.strip():
         roots = root_units_for_user(user, roles)
         return render(request, "orgs/unit_pick_results.html", {

@@ -79,3 +79,20 @@ def test_import_invite_activate_on_phone_with_2fa(new_page, people, tree, tmp_pa
     screenshot(admin, "onboarding-after-desktop")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
+
+
+def test_bulk_invitation_with_picker_on_a_phone(new_page, people, tree):
+    Employee.objects.create(institution=tree.kpu, unit=tree.grobogan, unit_path=tree.grobogan.path,
+                            name="Budi Santoso", employee_number="AH-1", employment_type="ad_hoc")
+    page = new_page(phone=True)
+    browser_login(page, people.hr)
+    page.goto("/undangan/kelola/")
+    page.fill("#id_unit", "Grob")
+    page.wait_for_selector("[data-pick-unit]")
+    screenshot(page, "onboarding-picker-phone")
+    page.locator("[data-pick-unit]").first.click()
+    page.click("form[action$='/massal/'] button[type=submit]")
+    page.wait_for_selector("#batch-progress")
+    page.wait_for_selector("#batch-progress:not([hx-trigger])")
+    screenshot(page, "onboarding-batch-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
