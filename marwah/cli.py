@@ -18,7 +18,27 @@ def _serve(bind: str, workers: int) -> int:
     cmd = [sys.executable, "-m", "gunicorn", "marwah.wsgi:application", "--bind", bind,
            "--workers", str(workers), "--access-logfile", "-",
            "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(L)ss']  # path only: no query strings in logs
-    return subprocess.call(cmd)
+    return _run_forwarding_signals(cmd)
+
+
+FORWARDED = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def _run_forwarding_signals(cmd: list[str]) -> int:
+    """Run `cmd` and pass SIGTERM/SIGINT/SIGHUP on to it, so stopping `marwah serve` stops gunicorn
+    (a service manager signals only our process; subprocess.call would leave gunicorn running)."""
+    child = subprocess.Popen(cmd)  # noqa: S603
+
+    def forward(signum: int, _frame: object) -> None:
+        if child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in FORWARDED}
+    try:
+        return child.wait()  # retried after each forwarded signal (PEP 475) until gunicorn exits
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def demo() -> int:

@@ -245,7 +245,8 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed, compressed and cached for a year after collectstatic; plain names before it.
+    "staticfiles": {"BACKEND": "marwah.core.storage.StaticStorage"},
 }
 
 EMAIL_BACKEND = envstr(

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from marwah.accounts.models import Role
+from marwah.orgs.widgets import UnitField
 
 
 class LoginForm(forms.Form):
@@ -26,9 +27,5 @@ class TokenForm(forms.Form):
 class RoleAssignForm(forms.Form):
     username = forms.CharField(label=_("Username or NIP of the person"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    unit = forms.TypedChoiceField(label=_("Unit (the role covers this unit and everything under it)"), coerce=int)
+    unit = UnitField(roles=[Role.ADMIN], label=_("Unit (the role covers this unit and everything under it)"))
     is_chair = forms.BooleanField(label=_("Chair / team lead"), required=False)
-
-    def __init__(self, *args: object, unit_choices: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["unit"].choices = unit_choices  # type: ignore[attr-defined]

@@ -227,26 +227,22 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": reverse("accounts:profile")})
 
 
-def _admin_unit_choices(user: User) -> list[tuple[int, str]]:
-    roots = selectors.root_units_for_user(user, [Role.ADMIN])
-    units = selectors.units_for_user(user, [Role.ADMIN]).filter(
-        depth__lte=max((r.depth for r in roots), default=0) + 2
-    ).order_by("path").only("id", "name", "depth")
-    return [(u.pk, ("· " * u.depth) + u.name) for u in units]
-
-
 @login_required
 def roles(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     if not selectors.has_role(user, Role.ADMIN):
         raise PermissionDenied
-    form = RoleAssignForm(request.POST or None, unit_choices=_admin_unit_choices(user))
+    form = RoleAssignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         unit = selectors.get_unit_for_user(user, form.cleaned_data["unit"], [Role.ADMIN])
         target = User.objects.filter(username=_find_user(form.cleaned_data["username"])).first()
         if target is None:
-            form.add_error("username", _("No account with that username or NIP."))
+            from marwah.onboarding.views import invite_for_role  # a NIP without an account: invite them
+
+            invited = invite_for_role(request, form=form, unit=unit)
+            if invited is not None:
+                return invited
         else:
             try:
                 services.assign_role(actor=user, user=target, role=form.cleaned_data["role"], unit=unit,

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from marwah.audit.models import AuditEntry, ChainHead
 
@@ -156,14 +157,15 @@ def verify_chains() -> tuple[int, AuditEntry | None, str]:
         for entry in AuditEntry.objects.filter(chain=head.chain).order_by("seq").iterator(chunk_size=2000):
             checked += 1
             if entry.seq != expected_seq:
-                return checked, entry, f"sequence gap: expected {expected_seq}"
+                return checked, entry, _("sequence gap: expected %(seq)s") % {"seq": expected_seq}
             if entry.prev_hash != prev:
-                return checked, entry, "previous hash does not match"
+                return checked, entry, _("previous hash does not match")
             digest = entry_hash(entry)
             if digest != entry.hash:
-                return checked, entry, "content does not match its hash"
+                return checked, entry, _("content does not match its hash")
             prev = entry.hash
             expected_seq += 1
         if head.seq != expected_seq - 1 or head.last_hash != prev:
-            return checked, None, f"chain {head.chain}: entries missing after seq {expected_seq - 1}"
+            return checked, None, _("chain %(chain)s: entries missing after seq %(seq)s") % {
+                "chain": head.chain, "seq": expected_seq - 1}
     return checked, None, ""

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +46,10 @@ class ProtectionForm(forms.Form):
                                   initial=timezone.localdate)
     note = forms.CharField(label=_("Note (no details of the incident)"), max_length=300, required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_protection_%s")  # the case page holds two "note" fields
+        super().__init__(*args, **kwargs)
+
 
 class ReferralForm(forms.Form):
     kind = forms.ChoiceField(label=_("Referred to"), choices=list(REFERRAL_KINDS.items()))
@@ -52,6 +58,10 @@ class ReferralForm(forms.Form):
                                   initial=timezone.localdate)
     state = forms.ChoiceField(label=_("State"), choices=Referral.State.choices)
     note = forms.CharField(label=_("Note (no details of the incident)"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "id_referral_%s")
+        super().__init__(*args, **kwargs)
 
 
 def _sanction_choices() -> list:

@@ -509,3 +509,15 @@ def file_neutrality_lead(*, actor: User, employee: Any, kind: str, text: str, li
     record(actor=actor, action="case.neutrality_lead", target=case, unit=case.handling_unit_id,
            detail={"kind": kind, "files": len(files or [])})
     return case
+
+
+@transaction.atomic
+def end_memberships(*, user: User, actor: User | None) -> int:
+    """A leaver's account is switched off: they leave every case team and lose its assignments."""
+    case_ids = list(CaseMember.objects.filter(user=user, is_active=True).values_list("case_id", flat=True))
+    CaseMember.objects.filter(user=user, is_active=True).update(is_active=False)
+    Case.objects.filter(assignee=user).update(assignee=None, updated_at=timezone.now())
+    for case_id in case_ids:
+        record(actor=actor, action="case.member_removed", target=("cases.case", case_id),
+               detail={"user_id": user.pk, "reason": "account_deactivated"})
+    return len(case_ids)

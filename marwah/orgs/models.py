@@ -117,6 +117,8 @@ class Unit(models.Model):
             # text pattern ops lets PostgreSQL use the index for LIKE 'prefix%'.
             models.Index(fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["parent", "name"], name="unit_parent_name"),
+            # The unit picker looks units up by Kemendagri code prefix.
+            models.Index(fields=["code"], name="unit_code_prefix", opclasses=["varchar_pattern_ops"]),
         ]
 
     def __str__(self) -> str:

@@ -25,3 +25,26 @@ def children_with_counts(unit: Unit) -> QuerySet[Unit]:
 
 def subtree_size(unit: Unit) -> int:
     return Unit.objects.subtree(unit).count()
+
+
+PICK_LIMIT = 15
+
+
+def pick_units(units: QuerySet[Unit], *, query: str = "", parent: Unit | None = None,
+               limit: int = PICK_LIMIT) -> list[Unit]:
+    """At most `limit` + 1 units for the picker: by code prefix, name match or children of `parent`.
+
+    `units` is already limited to the user's scope. Code prefixes and children use
+    btree indexes; names use a trigram index on PostgreSQL (migration 0002).
+    """
+    qs = units.only("id", "name", "code", "depth", "path")
+    query = query.strip()
+    if parent is not None:
+        qs = qs.filter(parent=parent).order_by("code", "name")
+    elif query and (query[0].isdigit() or query.isupper() and "-" in query):
+        qs = qs.filter(code__startswith=query).order_by("depth", "code")
+    elif query:
+        qs = qs.filter(name__icontains=query).order_by("depth", "name")
+    else:
+        qs = qs.order_by("depth", "name")
+    return list(qs[: limit + 1])

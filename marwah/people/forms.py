@@ -3,20 +3,18 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from marwah.accounts.selectors import ORG_MANAGERS
+from marwah.orgs.widgets import UnitField
 from marwah.people.models import EmploymentType
 
 MAX_UPLOAD = 25 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
-    unit = forms.TypedChoiceField(label=_("Import into (this unit and the units under it)"), coerce=int)
+    unit = UnitField(roles=ORG_MANAGERS, label=_("Import into (this unit and the units under it)"))
     file = forms.FileField(label=_("Employee file (.csv or .xlsx)"),
                            help_text=_("Columns: nip, nomor_pegawai, nama, jabatan, jenis_kepegawaian, kode_unit, "
                                        "email, telepon, nip_atasan. The first row is the header."))
-
-    def __init__(self, *args: object, unit_choices: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["unit"].choices = unit_choices  # type: ignore[attr-defined]
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         upload = self.cleaned_data["file"]

@@ -46,6 +46,7 @@ TYPE_ALIASES: dict[str, str] = {
     "kpps": EmploymentType.AD_HOC,
 }
 MAX_ROWS = 200_000
+PROGRESS_EVERY = 2000
 
 
 class ImportFileError(ValueError):
@@ -126,6 +127,23 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+def estimate_rows(upload: IO[bytes], filename: str) -> int:
+    """Rows in the file, cheaply (for a progress bar); the header counts as one."""
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(upload, read_only=True)
+            rows = workbook.worksheets[0].max_row or 0
+            workbook.close()
+        except Exception:  # a broken file is reported by read_rows
+            rows = 0
+    else:
+        rows = upload.read().count(b"\n") + 1
+    upload.seek(0)
+    return int(rows)
+
+
 def read_rows(upload: IO[bytes], filename: str) -> Iterator[tuple[int, list[str]]]:
     """Yield (line number, cells) from a CSV or XLSX file, header first."""
     lower = filename.lower()
@@ -161,11 +179,13 @@ def read_rows(upload: IO[bytes], filename: str) -> Iterator[tuple[int, list[str]
 
 
 def check_file(upload: IO[bytes], filename: str, *, resolve_units: Callable[[set[str]], set[str]],
-               resolve_superiors: Callable[[set[str]], set[str]]) -> CheckResult:
+               resolve_superiors: Callable[[set[str]], set[str]],
+               progress: Callable[[int], None] | None = None) -> CheckResult:
     """Read and validate every row.
 
     `resolve_units(codes)` returns the codes the importer may import into;
-    `resolve_superiors(refs)` returns the NIPs/employee numbers already registered.
+    `resolve_superiors(refs)` returns the NIPs/employee numbers already registered;
+    `progress(rows_read)` is called every few thousand rows.
     """
     result = CheckResult()
     rows = read_rows(upload, filename)
@@ -182,6 +202,8 @@ def check_file(upload: IO[bytes], filename: str, *, resolve_units: Callable[[set
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
     for line, cells in rows:
+        if progress is not None and line % PROGRESS_EVERY == 0:
+            progress(line)
         if not any(cells):
             continue
         if len(pending) >= MAX_ROWS:

@@ -66,3 +66,49 @@ class Employee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportJob(models.Model):
+    """One uploaded employee file: checked, then (if clean and confirmed) applied, in the background."""
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Checking the file")
+        CHECKED = "checked", _("Checked")
+        REJECTED = "rejected", _("Rows with problems")
+        FAILED = "failed", _("Could not be read")
+        APPLYING = "applying", _("Importing")
+        DONE = "done", _("Imported")
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    root = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=255)
+    language = models.CharField(max_length=8, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.CHECKING)
+    total = models.PositiveIntegerField(default=0)  # rows in the file (estimated before reading)
+    done = models.PositiveIntegerField(default=0)  # rows read so far
+    row_count = models.PositiveIntegerField(default=0)  # clean rows
+    error_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list)  # the first problems, already translated
+    preview = models.JSONField(default=list)  # the first rows, for the confirmation page
+    message = models.TextField(blank=True)  # a file-level problem
+    summary = models.JSONField(default=dict)
+    pending_token = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("import")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} ({self.status})"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.APPLYING)
+
+    @property
+    def percent(self) -> int:
+        if not self.running:
+            return 100
+        return min(99, int(100 * self.done / self.total)) if self.total else 0

@@ -34,3 +34,20 @@ def get_employee_for_user(user: User, pk: int) -> Employee:
         raise Http404
     audit.record(actor=user, action="employee.read", target=employee, unit=employee.unit_id)
     return employee
+
+
+def employee_by_ref_for_user(user: User, ref: str, roles: tuple[str, ...] = ORG_READERS) -> Employee | None:
+    """The person with this NIP (or employee number), if one of `roles` covers their unit."""
+    ref = ref.strip()
+    if not ref:
+        return None
+    qs = Employee.objects.select_related("unit", "user").filter(path_q("unit_path", role_paths(user, roles)))
+    return qs.filter(nip=ref).first() or qs.filter(employee_number=ref).first()
+
+
+def employees_without_account(*, unit_path: str, employment_types: list[str]) -> QuerySet[Employee]:
+    """Active people under a unit who have no account yet (for bulk invitations; no user scope)."""
+    qs = Employee.objects.filter(unit_path__startswith=unit_path, is_active=True, user__isnull=True)
+    if employment_types:
+        qs = qs.filter(employment_type__in=employment_types)
+    return qs

@@ -13,13 +13,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from marwah.accounts.models import User
 from marwah.audit import services as audit
 from marwah.orgs.models import Unit
 from marwah.people.importer import Row
-from marwah.people.models import Employee
+from marwah.people.models import Employee, ImportJob
 
 CHUNK = 5000
 FIELDS = ["name", "position", "employment_type", "email", "phone", "unit_id", "unit_path", "institution_id",
@@ -212,3 +212,93 @@ def load_pending(token: str) -> list[Row] | None:
 def drop_pending(token: str) -> None:
     path = _pending_dir() / f"{token}.json"
     path.unlink(missing_ok=True)
+
+
+def link_account(*, employee: Employee, user: User) -> None:
+    """Tie a newly activated account to its person in the registry."""
+    with transaction.atomic():
+        Employee.objects.filter(pk=employee.pk, user__isnull=True).update(user=user)
+        employee.user = user
+        audit.record(actor=user, action="employee.account_linked", target=employee, unit=employee.unit_id)
+
+
+# --- Background imports: check and apply run in the worker; the page polls the job. -------------------
+
+def _upload_path(job: ImportJob) -> Path:
+    return _pending_dir() / f"job-{job.pk}.upload"
+
+
+def start_import(*, actor: User, root: Unit, upload: Any, language: str = "") -> ImportJob:
+    """Keep the uploaded file privately and queue its check; nothing is written to the registry."""
+    from marwah.core.tasks import enqueue_on_commit
+    from marwah.people.tasks import check_import_task
+
+    with transaction.atomic():
+        job = ImportJob.objects.create(created_by=actor, root=root, filename=upload.name[:255], language=language)
+        fd = os.open(_upload_path(job), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            for piece in upload.chunks():
+                handle.write(piece)
+        audit.record(actor=actor, action="people.import_started", target=root, unit=root,
+                     detail={"file": job.filename})
+        enqueue_on_commit(check_import_task, job.pk)
+    return job
+
+
+def check_import(*, job: ImportJob) -> ImportJob:
+    """Read and validate the whole file, reporting progress on the job; keep the clean rows aside."""
+    from marwah.people.importer import ImportFileError, check_file, estimate_rows
+
+    path = _upload_path(job)
+    root = job.root
+    with translation.override(job.language or settings.LANGUAGE_CODE), path.open("rb") as handle:
+        total = estimate_rows(handle, job.filename)
+        ImportJob.objects.filter(pk=job.pk).update(total=total, done=0)
+
+        def progress(done: int) -> None:
+            ImportJob.objects.filter(pk=job.pk).update(done=done)
+
+        try:
+            result = check_file(handle, job.filename,
+                                resolve_units=lambda codes: set(units_by_code(root, codes)),
+                                resolve_superiors=existing_refs, progress=progress)
+        except ImportFileError as exc:
+            ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED, message=str(exc))
+            path.unlink(missing_ok=True)
+            job.refresh_from_db()
+            return job
+    token = save_pending(result.rows) if not result.error_count else ""
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.REJECTED if result.error_count else ImportJob.Status.CHECKED,
+        done=total, row_count=len(result.rows), error_count=result.error_count, errors=result.errors,
+        preview=[r.__dict__ for r in result.rows[:20]], pending_token=token)
+    path.unlink(missing_ok=True)
+    job.refresh_from_db()
+    return job
+
+
+def request_apply(*, actor: User, job: ImportJob) -> bool:
+    """Queue the import of a clean, checked file. False if it is not (or no longer) waiting."""
+    from marwah.core.tasks import enqueue_on_commit
+    from marwah.people.tasks import apply_import_task
+
+    with transaction.atomic():
+        claimed = ImportJob.objects.filter(pk=job.pk, created_by=actor, status=ImportJob.Status.CHECKED).update(
+            status=ImportJob.Status.APPLYING, done=0, total=job.row_count)
+        if claimed:
+            enqueue_on_commit(apply_import_task, job.pk)
+    return bool(claimed)
+
+
+def apply_import(*, job: ImportJob) -> ImportJob:
+    rows = load_pending(job.pending_token)
+    if rows is None:
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.FAILED)
+        job.refresh_from_db()
+        return job
+    summary = import_employees(actor=job.created_by, root=job.root, rows=rows)
+    drop_pending(job.pending_token)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, done=len(rows), summary=summary.__dict__,
+                                               pending_token="")
+    job.refresh_from_db()
+    return job

@@ -5,17 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from marwah.accounts.models import User
-from marwah.accounts.selectors import ORG_MANAGERS, ORG_READERS, get_unit_for_user, has_role, units_for_user
+from marwah.accounts.selectors import ORG_MANAGERS, ORG_READERS, get_unit_for_user, has_role
 from marwah.core.params import parse_id, parse_page
 from marwah.people import selectors, services
 from marwah.people.forms import ImportForm, SearchForm
-from marwah.people.importer import ImportFileError, check_file
+from marwah.people.models import ImportJob
 
 PAGE = 50
 
@@ -52,13 +53,10 @@ def employee_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    employee = selectors.get_employee_for_user(_user(request), pk)
-    return render(request, "people/detail.html", {"employee": employee})
-
-
-def _import_units(user: User) -> list[tuple[int, str]]:
-    units = units_for_user(user, ORG_MANAGERS).filter(depth__lte=2).order_by("path").only("id", "name", "depth")
-    return [(u.pk, ("· " * u.depth) + u.name) for u in units[:1000]]
+    user = _user(request)
+    employee = selectors.get_employee_for_user(user, pk)
+    return render(request, "people/detail.html", {
+        "employee": employee, "can_manage": has_role(user, ORG_MANAGERS, employee.unit)})
 
 
 @login_required
@@ -66,40 +64,42 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not has_role(user, ORG_MANAGERS):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None, unit_choices=_import_units(user))
+    form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         root = get_unit_for_user(user, form.cleaned_data["unit"], ORG_MANAGERS)
-        upload = form.cleaned_data["file"]
-        try:
-            result = check_file(upload.file, upload.name,
-                                resolve_units=lambda codes: set(services.units_by_code(root, codes)),
-                                resolve_superiors=services.existing_refs)
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
-        else:
-            token = services.save_pending(result.rows) if not result.error_count else ""
-            if token:
-                request.session["people_import"] = {"token": token, "unit": root.pk, "name": upload.name}
-            return render(request, "people/import_preview.html", {
-                "result": result, "root": root, "filename": upload.name, "preview": result.rows[:20],
-                "can_apply": bool(token),
-            })
+        job = services.start_import(actor=user, root=root, upload=form.cleaned_data["file"],
+                                    language=getattr(request, "LANGUAGE_CODE", ""))
+        return redirect("people:import_job", pk=job.pk)
     return render(request, "people/import.html", {"form": form})
+
+
+def _job_for(request: HttpRequest, pk: int) -> ImportJob:
+    """Only the person who uploaded the file sees its job (the file may hold anyone's data)."""
+    job = ImportJob.objects.select_related("root").filter(pk=pk, created_by=_user(request)).first()
+    if job is None:
+        raise Http404
+    return job
+
+
+@login_required
+@require_GET
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "people/import_job.html", {"job": _job_for(request, pk)})
+
+
+@never_cache
+@login_required
+@require_GET
+def import_status(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "people/_import_status.html", {"job": _job_for(request, pk)})
 
 
 @require_POST
 @login_required
-def import_apply(request: HttpRequest) -> HttpResponse:
+def import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
-    pending = request.session.get("people_import") or {}
-    rows = services.load_pending(pending.get("token", ""))
-    if rows is None:
+    job = _job_for(request, pk)
+    get_unit_for_user(user, job.root_id, ORG_MANAGERS)  # still allowed to import there
+    if not services.request_apply(actor=user, job=job):
         messages.error(request, _("This import has expired or was already applied. Upload the file again."))
-        return redirect("people:import")
-    root = get_unit_for_user(user, pending["unit"], ORG_MANAGERS)
-    summary = services.import_employees(actor=user, root=root, rows=rows)
-    services.drop_pending(pending["token"])
-    request.session.pop("people_import", None)
-    messages.success(request, _("Import finished: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.")
-                     % summary.__dict__)
-    return redirect(f"/pegawai/?unit={root.pk}")
+    return redirect("people:import_job", pk=job.pk)

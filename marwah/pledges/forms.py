@@ -12,8 +12,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marwah.accounts.models import User
+from marwah.accounts.models import Role, User
 from marwah.orgs.models import Institution, Unit
+from marwah.orgs.widgets import UnitPicker
 from marwah.people.models import EmploymentType
 from marwah.pledges.models import DocumentKind, DocumentVersion, Signature
 from marwah.pledges.text import unknown_placeholders
@@ -71,7 +72,8 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 class CampaignForm(forms.Form):
     version = VersionChoiceField(label=_("Document"), queryset=None, empty_label=None)
-    unit = UnitChoiceField(label=_("For the unit (and everything under it)"), queryset=None, empty_label=None)
+    unit = UnitChoiceField(label=_("For the unit (and everything under it)"), queryset=None, empty_label=None,
+                           widget=UnitPicker(roles=(Role.ADMIN, Role.HR, Role.UNIT_LEADER)))
     employment_types = forms.MultipleChoiceField(
         label=_("Employment types"), choices=EmploymentType.choices, required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("Leave all unticked to include everyone."))

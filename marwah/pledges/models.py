@@ -158,6 +158,8 @@ class Signature(models.Model):
                                  related_name="signatures")
     verify_code = models.CharField(max_length=20, null=True, blank=True, unique=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # When this person was last emailed a reminder: nobody is reminded twice within the interval.
+    last_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("signature")

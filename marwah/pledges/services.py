@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection, send_mail, send_mass_mail
 from django.db import connection, models, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -338,13 +338,26 @@ def record_ceremony(*, campaign: Campaign, unit: Unit, held_on: date, place: str
 
 # --- Reminders -------------------------------------------------------------------------------------
 
+def remind_interval() -> timedelta:
+    """How long before the same person may be reminded again (setting MARWAH_REMIND_INTERVAL_HOURS)."""
+    return timedelta(hours=float(getattr(settings, "MARWAH_REMIND_INTERVAL_HOURS", 24)))
+
+
+def remindable(campaign: Campaign, path: str) -> QuerySet[Signature]:
+    """Pending signatures under `path` with an email address, not reminded within the interval."""
+    cutoff = timezone.now() - remind_interval()
+    return (Signature.objects.filter(campaign=campaign, status=Signature.Status.PENDING, unit_path__startswith=path)
+            .exclude(employee__email="")
+            .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lt=cutoff)))
+
+
 def remind_pending(*, campaign: Campaign, actor: Any = None, unit: Unit | None = None) -> int:
-    """Email everyone in scope (under `unit`) who has not signed. The mail names no one and no content."""
+    """Email everyone in scope (under `unit`) who has not signed and was not reminded within the
+    interval. The mail names no one and no content. Returns how many were emailed."""
     if campaign.status != Campaign.Status.ACTIVE:
         return 0
     path = unit.path if unit else campaign.unit_path
-    emails = (Signature.objects.filter(campaign=campaign, status=Signature.Status.PENDING, unit_path__startswith=path)
-              .exclude(employee__email="").values_list("employee__email", flat=True).iterator(chunk_size=2000))
+    targets = remindable(campaign, path).values_list("pk", "employee__email").iterator(chunk_size=2000)
     url = settings.SITE_URL.rstrip("/") + reverse("pledges:index")
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("Reminder: a document is waiting for your signature")
@@ -352,15 +365,22 @@ def remind_pending(*, campaign: Campaign, actor: Any = None, unit: Unit | None =
                  "Open %(url)s to read and sign it. If you have already signed, please ignore this message.") % {
             "title": campaign.version.title, "deadline": long_date(campaign.deadline), "url": url}
     sent = 0
-    batch: list[tuple[str, str, str, list[str]]] = []
+    batch: list[tuple[int, str]] = []
     mail = get_connection()
-    for address in emails:
-        batch.append((subject, body, settings.DEFAULT_FROM_EMAIL, [address]))
+
+    def flush() -> int:
+        count = send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [a]) for _pk, a in batch],
+                               fail_silently=True, connection=mail)
+        Signature.objects.filter(pk__in=[pk for pk, _a in batch]).update(last_reminded_at=timezone.now())
+        return count
+
+    for item in targets:
+        batch.append(item)
         if len(batch) >= 500:
-            sent += send_mass_mail(batch, fail_silently=True, connection=mail)
+            sent += flush()
             batch = []
     if batch:
-        sent += send_mass_mail(batch, fail_silently=True, connection=mail)
+        sent += flush()
     with transaction.atomic():
         Campaign.objects.filter(pk=campaign.pk).update(last_reminder_at=timezone.now())
         record(actor=actor, action="pledge.reminders_sent", target=campaign, unit=unit or campaign.unit_id,
@@ -375,6 +395,11 @@ def _code_hash(code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), b"pledge-code:" + normal.encode(), hashlib.sha256).hexdigest()
 
 
+def code_address() -> str:
+    """The short address an officer types to use a code (host and path, no scheme), for every export."""
+    return (settings.SITE_URL.rstrip("/") + reverse("pledges:code")).split("://", 1)[-1]
+
+
 def format_code(code: str) -> str:
     return f"{code[:5]}-{code[5:]}"
 
@@ -386,14 +411,15 @@ class IssuedCode:
     emailed: bool
 
 
-def issue_codes(*, campaign: Campaign, unit: Unit, actor: Any, signed: bool = False,
+def issue_codes(*, campaign: Campaign, unit: Unit, actor: Any, signed: bool = False, no_email: bool = False,
                 limit: int = 5000) -> list[IssuedCode]:
     """Codes for everyone under `unit` without an account who has not signed — or, with `signed`, who
-    has signed and wants to download the signed document again. Shown once; stored hashed."""
+    has signed and wants to download the signed document again; with `no_email`, for everyone pending
+    whom an email reminder cannot reach. Shown once; stored hashed."""
     status = ~Q(status=Signature.Status.PENDING) if signed else Q(status=Signature.Status.PENDING)
+    who = Q(employee__email="") if no_email else Q(employee__user__isnull=True)
     pending = list(
-        Signature.objects.filter(status, campaign=campaign, unit_path__startswith=unit.path,
-                                 employee__user__isnull=True)
+        Signature.objects.filter(status, who, campaign=campaign, unit_path__startswith=unit.path)
         .select_related("employee", "unit").order_by("unit_path", "employee__name")[:limit])
     issued: list[IssuedCode] = []
     expires = timezone.now() + CODE_TTL

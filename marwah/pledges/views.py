@@ -17,7 +17,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -38,7 +41,7 @@ from marwah.pledges.forms import (
     VersionForm,
 )
 from marwah.pledges.models import Campaign, Signature
-from marwah.pledges.text import long_date, to_html
+from marwah.pledges.text import to_html
 
 REAUTH_KEY = "marwah_reauth_at"
 REAUTH_SECONDS = 15 * 60  # password asked again only after this long (argon2 costs ~150 ms per check)
@@ -73,6 +76,10 @@ def _signer_or_redirect(request: HttpRequest):
 @login_not_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
+    return _index_page(request)
+
+
+def _index_page(request: HttpRequest) -> HttpResponse:
     employee, response = _signer_or_redirect(request)
     if response:
         return response
@@ -113,10 +120,18 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
                 password_verified.send(sender=User, request=request, user=user, password=form.cleaned_data["password"])
             method = Signature.Method.PASSWORD if user else Signature.Method.CODE
             services.sign(signature=signature, method=method, actor=user)
-            # No flash message: the signed page says so itself, and the burst path stays lean.
-            return redirect("pledges:sign", pk=signature.pk)
+            # No flash message and no redirect: the signed page is the answer to this POST, one round
+            # trip on a slow phone; a repeated POST changes nothing (below).
+            signature.refresh_from_db()
+            return _sign_page(request, signature, form, need_password=False, closed=closed, status=200)
     elif request.method == "POST":
         return redirect("pledges:sign", pk=signature.pk)  # signing twice changes nothing
+    return _sign_page(request, signature, form, need_password=need_password, closed=closed,
+                      status=400 if request.method == "POST" else 200)
+
+
+def _sign_page(request: HttpRequest, signature: Signature, form: ConfirmSignForm, *, need_password: bool,
+               closed: bool, status: int) -> HttpResponse:
     if signature.is_signed:
         text = services.filled_text(signature)
     else:
@@ -126,7 +141,7 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
         "signature": signature, "campaign": signature.campaign, "body": to_html(text), "form": form,
         "need_password": need_password, "late": timezone.localdate() > signature.campaign.deadline,
         "closed": closed,
-    }, status=400 if request.method == "POST" else 200)
+    }, status=status)
 
 
 @login_not_required
@@ -163,7 +178,9 @@ def code(request: HttpRequest) -> HttpResponse:
                 request.session.cycle_key()
                 request.session[selectors.PLEDGE_SESSION_KEY] = employee.pk
                 request.session[selectors.PLEDGE_SESSION_UNTIL] = time.time() + PLEDGE_SESSION_SECONDS
-                return redirect("pledges:index")
+                # The list is the answer to this POST: no redirect, so a slow-3G phone waits one round
+                # trip instead of two (benchmarks/kpps_slow_phone.py).
+                return _index_page(request)
             form.add_error("code", _("This code is not valid, was already used or has expired. "
                                      "Ask your secretariat for a new one."))
             status = 400
@@ -254,13 +271,14 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_new(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    units = selectors.manageable_units(user)
-    if not selectors.role_paths(user, selectors.MANAGERS):
+    paths = selectors.role_paths(user, selectors.MANAGERS)
+    if not paths:
         raise Http404
     from marwah.orgs.models import Unit
 
+    # The unit picker searches on demand; the form only checks the chosen unit is in scope.
     form = CampaignForm(request.POST or None, versions=selectors.versions_for_user(user),
-                        units=Unit.objects.filter(pk__in=[u.pk for u in units]).order_by("path"))
+                        units=Unit.objects.under_any(paths))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not selectors.can_manage(user, data["unit"]):
@@ -301,7 +319,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign, "unit": unit, "counts": counts, "own": own, "children": children, "crumbs": crumbs,
         "can_manage": selectors.can_manage(user, unit),
         "ceremonies": list(selectors.ceremonies(campaign, unit)[:20]),
-        "deadline": long_date(campaign.deadline),
+        "deadline": date_format(campaign.deadline, "j F Y"),  # in the reader's language, not always Indonesian
     })
 
 
@@ -398,9 +416,32 @@ def campaign_remind(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(back)
     from marwah.pledges.tasks import remind_task
 
-    record(actor=user, action="pledge.reminders_requested", target=campaign, unit=unit)
-    enqueue_on_commit(remind_task, campaign.pk, unit.pk)
-    messages.success(request, _("Reminders are being sent by email to everyone who has not signed yet."))
+    to_email = services.remindable(campaign, unit.path).count()
+    pending = selectors.not_signed(campaign, unit)
+    no_email = pending.filter(employee__email="").count()
+    recent = pending.exclude(employee__email="").count() - to_email
+    hours = int(services.remind_interval().total_seconds() // 3600)
+    if to_email:
+        record(actor=user, action="pledge.reminders_requested", target=campaign, unit=unit,
+               detail={"emails": to_email, "no_email": no_email, "recent": recent})
+        enqueue_on_commit(remind_task, campaign.pk, unit.pk)
+        messages.success(request, ngettext("A reminder is being emailed to %(n)s person who has not signed.",
+                                           "Reminders are being emailed to %(n)s people who have not signed.",
+                                           to_email) % {"n": to_email})
+    else:
+        messages.info(request, _("Nobody was emailed."))
+    if recent:
+        messages.info(request, ngettext(
+            "%(n)s person was already reminded in the last %(h)s hours and is skipped.",
+            "%(n)s people were already reminded in the last %(h)s hours and are skipped.", recent)
+            % {"n": recent, "h": hours})
+    if no_email:
+        codes_url = reverse("pledges:campaign_codes", args=[campaign.pk]) + f"?unit={unit.pk}&who=no_email"
+        messages.warning(request, format_html(
+            "{} <a href=\"{}\">{}</a>",
+            ngettext("%(n)s person has no email address and gets no reminder.",
+                     "%(n)s people have no email address and get no reminder.", no_email) % {"n": no_email},
+            codes_url, _("Issue one-time codes for them (CSV for SMS)")))
     return redirect(back)
 
 
@@ -424,24 +465,29 @@ def campaign_codes(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = selectors.get_campaign_for_user(user, pk, selectors.MANAGERS)
     unit = selectors.coverage_unit(user, campaign, request.GET.get("unit") or request.POST.get("unit"),
                                    selectors.MANAGERS)
+    no_email = (request.GET.get("who") or request.POST.get("who")) == "no_email"
     if request.method == "POST":
         issued = services.issue_codes(campaign=campaign, unit=unit, actor=user,
-                                      signed=request.POST.get("signed") == "1")
+                                      signed=request.POST.get("signed") == "1", no_email=no_email)
         if request.POST.get("format") == "csv":
             out = io.StringIO()
             writer = csv.writer(out)
             writer.writerow([_("Name"), _("Employee number"), _("Unit"), _("Phone"), _("One-time code"),
-                             _("Sent by email")])
+                             _("Address"), _("Sent by email")])
+            address = services.code_address()
             for item in issued:
                 e = item.employee
-                writer.writerow([e.name, e.nip or e.employee_number or "", e.unit.name, e.phone, item.code,
+                writer.writerow([e.name, e.nip or e.employee_number or "", e.unit.name, e.phone, item.code, address,
                                  _("yes") if item.emailed else _("no")])
             response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="kode-ikrar-{campaign.pk}.csv"'
             return response
-        return render(request, "pledges/codes_issued.html", {"campaign": campaign, "unit": unit, "issued": issued})
-    without_account = selectors.not_signed(campaign, unit).filter(employee__user__isnull=True).count()
-    return render(request, "pledges/codes.html", {"campaign": campaign, "unit": unit, "count": without_account})
+        return render(request, "pledges/codes_issued.html", {"campaign": campaign, "unit": unit, "issued": issued,
+                                                              "address": services.code_address()})
+    who = {"employee__email": ""} if no_email else {"employee__user__isnull": True}
+    count = selectors.not_signed(campaign, unit).filter(**who).count()
+    return render(request, "pledges/codes.html", {"campaign": campaign, "unit": unit, "count": count,
+                                                  "no_email": no_email})
 
 
 @login_required

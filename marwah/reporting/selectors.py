@@ -36,10 +36,17 @@ def provinces() -> list[Region]:
     return list(Region.objects.filter(level=Region.Level.PROVINCE).order_by("name"))
 
 
+ALL_INSTITUTIONS_MIN_QUERY = 3
+
+
 def search_units(*, institution_id: int | None, province_code: str = "", query: str = "") -> list[Unit]:
-    if not institution_id:
+    """Offices matching the words typed; without an institution, across all of them (3+ letters)."""
+    if not institution_id and len(query.strip()) < ALL_INSTITUTIONS_MIN_QUERY:
         return []
-    qs = Unit.objects.filter(institution_id=institution_id, is_active=True).exclude(
+    qs = Unit.objects.filter(is_active=True).select_related("institution")
+    if institution_id:
+        qs = qs.filter(institution_id=institution_id)
+    qs = qs.exclude(
         kind__in=[UnitKind.PPS, UnitKind.KPPS, UnitKind.PPK] if not query else [])
     if province_code:
         qs = qs.filter(Q(region__code=province_code) | Q(region__code__startswith=province_code + ".")

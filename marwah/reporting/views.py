@@ -215,7 +215,11 @@ def unit_search(request: HttpRequest) -> HttpResponse:
     units = selectors.search_units(institution_id=inst_id,
                                    province_code=request.GET.get("province", "")[:13],
                                    query=request.GET.get("q", "")[:80])
-    return render(request, "reporting/_unit_results.html", {"units": units, "searched": inst_id is not None})
+    query = request.GET.get("q", "").strip()
+    return render(request, "reporting/_unit_results.html", {
+        "units": units, "searched": inst_id is not None or len(query) >= selectors.ALL_INSTITUTIONS_MIN_QUERY,
+        "all_institutions": inst_id is None, "typed": bool(query),
+        "min_query": selectors.ALL_INSTITUTIONS_MIN_QUERY})
 
 
 @login_not_required

@@ -1,5 +1,6 @@
 import io
 
+from django.test import TestCase
 from openpyxl import Workbook
 
 from marwah.people.models import Employee
@@ -13,9 +14,24 @@ GOOD = (
 
 
 def upload(client, content: bytes, name: str, unit):
-    return client.post("/pegawai/impor/", {"unit": unit.pk, "file": (io.BytesIO(content), name)},
-                       format="multipart") if False else client.post(
-        "/pegawai/impor/", {"unit": unit.pk, "file": _file(content, name)})
+    """Upload, let the background check run, and open the job page the upload redirects to."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/pegawai/impor/", {"unit": unit.pk, "file": _file(content, name)})
+    if response.status_code != 302:
+        return response
+    return client.get(response["Location"])
+
+
+def can_apply(response) -> bool:
+    return response.context["job"].status == "checked"
+
+
+def apply(client, response):
+    job = response.context["job"]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        result = client.post(f"/pegawai/impor/{job.pk}/terapkan/")
+    assert result.status_code == 302
+    return client.get(result["Location"])
 
 
 def _file(content: bytes, name: str):
@@ -63,18 +79,17 @@ def test_csv_import_preview_then_apply_and_reimport_updates(as_user, people, tre
     client = as_user(people.hr)
     response = upload(client, (HEADER + GOOD).encode(), "pegawai.csv", tree.ri)
     assert response.status_code == 200
-    assert response.context["can_apply"] is True
+    assert can_apply(response)
     assert not Employee.objects.filter(name="Heru Santoso").exists()  # preview writes nothing
-    response = client.post("/pegawai/impor/terapkan/")
-    assert response.status_code == 302
+    done = apply(client, response)
+    assert done.context["job"].status == "done" and done.context["job"].summary["created"] == 3
     heru = Employee.objects.get(nip="198001012005011001")
     rina2 = Employee.objects.get(nip="199002022015022002")
     assert rina2.superior == heru and rina2.gender == "F" and str(rina2.birth_date) == "1990-02-02"
     assert Employee.objects.get(employee_number="KPPS-0001").unit == tree.jateng
     before = Employee.objects.count()
     changed = GOOD.replace("Staf Teknis", "Analis")
-    upload(client, (HEADER + changed).encode(), "pegawai.csv", tree.ri)
-    client.post("/pegawai/impor/terapkan/")
+    apply(client, upload(client, (HEADER + changed).encode(), "pegawai.csv", tree.ri))
     assert Employee.objects.count() == before
     assert Employee.objects.get(nip="199002022015022002").position == "Analis"
 
@@ -85,8 +100,9 @@ def test_one_bad_row_imports_nothing_and_names_the_row(as_user, people, tree):
     response = upload(client, (HEADER + bad).encode(), "pegawai.csv", tree.ri)
     text = response.content.decode()
     assert "baris 5: NIP tidak valid" in text
-    assert response.context["can_apply"] is False
-    assert client.post("/pegawai/impor/terapkan/").status_code == 302
+    assert not can_apply(response)
+    job = response.context["job"]
+    assert client.post(f"/pegawai/impor/{job.pk}/terapkan/").status_code == 302
     assert not Employee.objects.filter(name="Heru Santoso").exists()
 
 
@@ -109,8 +125,8 @@ def test_xlsx_import(as_user, people, tree):
     wb.save(buf)
     client = as_user(people.hr)
     response = upload(client, buf.getvalue(), "pegawai.xlsx", tree.ri)
-    assert response.context["can_apply"], response.context["result"].errors
-    client.post("/pegawai/impor/terapkan/")
+    assert can_apply(response), response.context["job"].errors
+    apply(client, response)
     assert Employee.objects.filter(nip="197701012003122004", employment_type="pppk").exists()
 
 
@@ -134,4 +150,23 @@ def test_xlsx_nip_stored_as_number_is_explained(as_user, people, tree):
     buf = io.BytesIO()
     wb.save(buf)
     response = upload(as_user(people.hr), buf.getvalue(), "pegawai.xlsx", tree.ri)
-    assert "baris 2: NIP disimpan sebagai angka" in response.content.decode(), response.context["result"].errors
+    assert "baris 2: NIP disimpan sebagai angka" in response.content.decode(), response.context["job"].errors
+
+
+def test_check_page_polls_and_only_the_uploader_sees_the_job(as_user, people, tree):
+    from marwah.people.models import ImportJob
+
+    job = ImportJob.objects.create(created_by=people.hr, root=tree.ri, filename="x.csv", total=40000, done=10000)
+    page = as_user(people.hr).get(f"/pegawai/impor/{job.pk}/").content.decode()
+    assert 'hx-trigger="every 1s"' in page and 'value="25"' in page
+    assert as_user(people.admin).get(f"/pegawai/impor/{job.pk}/status/").status_code == 404
+    assert as_user(people.outsider).post(f"/pegawai/impor/{job.pk}/terapkan/").status_code == 404
+
+
+def test_upload_returns_at_once_and_check_runs_later(as_user, people, tree):
+    from marwah.people.models import ImportJob
+
+    response = as_user(people.hr).post("/pegawai/impor/", {"unit": tree.ri.pk,
+                                                            "file": _file((HEADER + GOOD).encode(), "p.csv")})
+    assert response.status_code == 302
+    assert ImportJob.objects.get().status == "checking"  # the worker has not run yet: the page did not wait

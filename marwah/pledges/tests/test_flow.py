@@ -51,7 +51,7 @@ def test_leader_launches_person_signs_downloads_and_verifies(tree, people, pact,
     signature.refresh_from_db()
     assert signature.status == "pending"
     ok = rina.post(reverse("pledges:sign", args=[signature.pk]), {"agree": "on", "password": PASSWORD})
-    assert ok.status_code == 302
+    assert ok.status_code == 200  # the signed page answers the POST itself: one round trip on a slow phone
     signature.refresh_from_db()
     assert signature.status == "signed" and signature.method == "password"
     assert signature.version_id == version.pk

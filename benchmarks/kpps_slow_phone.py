@@ -1,0 +1,149 @@
+"""The KPPS officer on a slow phone: code -> read -> sign -> done, measured in a real browser.
+
+Chromium with the DevTools "Slow 3G" profile (2,000 ms latency per request, 50 KB/s each way) and a
+4x slower CPU, at 360 px. For each page: bytes transferred (compressed, headers included), requests,
+and when it was usable (first contentful paint and DOMContentLoaded, from the start of the navigation,
+redirects included). The budget (issue 9): <= 60 KB per page and usable within 3 s.
+
+Run from the project root (starts its own demo server on --port, and stops it):
+    .venv/bin/python benchmarks/kpps_slow_phone.py --port 8731
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+CHROMIUM = "/usr/bin/chromium"
+SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 50_000, "uploadThroughput": 50_000}
+BUDGET_BYTES = 60 * 1024
+BUDGET_MS = 3000
+
+ISSUE_CODE = """
+import django
+django.setup()
+from marwah.pledges import services
+from marwah.pledges.models import Signature
+sig = (Signature.objects.filter(status="pending", employee__user__isnull=True, employee__employment_type="ad_hoc",
+                                campaign__status="active").select_related("campaign", "unit", "employee").first())
+issued = services.issue_codes(campaign=sig.campaign, unit=sig.unit, actor=None)
+print("CODE=" + next(i.code for i in issued if i.employee.pk == sig.employee.pk))
+"""
+
+
+def _cli(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "marwah.cli", *args], env=env, check=True,  # noqa: S603
+                   stdout=subprocess.DEVNULL)
+
+
+def _prepare(env: dict[str, str]) -> str:
+    _cli(env, "migrate", "--no-input", "-v", "0")
+    _cli(env, "createcachetable")
+    _cli(env, "collectstatic", "--no-input", "-v", "0")
+    _cli(env, "compilemessages", "-v", "0", "--ignore=.venv")
+    _cli(env, "seed_demo")
+    out = subprocess.check_output([sys.executable, "-c", ISSUE_CODE], env=env, text=True)  # noqa: S603
+    return next(line[5:] for line in out.splitlines() if line.startswith("CODE="))
+
+
+def _wait_up(url: str, seconds: float = 60) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - our own local server
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("the server did not start")
+
+
+def _measure(base: str, code: str) -> list[dict[str, object]]:
+    from playwright.sync_api import sync_playwright
+
+    rows: list[dict[str, object]] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        context = browser.new_context(base_url=base, viewport={"width": 360, "height": 740}, locale="id",
+                                      is_mobile=True, has_touch=True)
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        seen = {"bytes": 0, "requests": 0}
+
+        def finished(event: dict) -> None:
+            seen["bytes"] += int(event.get("encodedDataLength", 0))
+            seen["requests"] += 1
+
+        cdp.on("Network.loadingFinished", finished)
+
+        def step(name: str, action) -> None:  # type: ignore[no-untyped-def]
+            seen.update(bytes=0, requests=0)
+            action()
+            page.wait_for_load_state("load")
+            page.wait_for_timeout(300)  # let late requests (deferred scripts) finish counting
+            timing = page.evaluate("""() => {
+                const nav = performance.getEntriesByType('navigation')[0];
+                const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+                return {dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd,
+                        fcp: fcp ? fcp.startTime : null, redirects: nav.redirectCount};
+            }""")
+            rows.append({"page": name, "url": page.url.replace(base, ""), "bytes": seen["bytes"],
+                         "requests": seen["requests"], **timing})
+
+        step("code (cold cache)", lambda: page.goto("/ikrar/kode/"))
+
+        def enter_code() -> None:
+            page.fill("#id_code", code)
+            page.click("main form button[type=submit]")
+
+        step("code entered -> my pledges", enter_code)
+        step("read", lambda: page.click("a[href*='/ikrar/tandatangan/']"))
+
+        def sign() -> None:
+            for box in page.locator("main form input[type=checkbox]").all():
+                box.check()
+            page.click("main form button.sign-btn")
+
+        step("sign -> done", sign)
+        assert page.locator("main").inner_text(), "no done page"
+        browser.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=8731)
+    args = parser.parse_args()
+    base = f"http://127.0.0.1:{args.port}"
+    data = tempfile.mkdtemp(prefix="marwah-kpps-")
+    env = {**os.environ, "MARWAH_DATA_DIR": data, "MARWAH_DEMO": "1", "DEBUG": "0", "SITE_URL": base,
+           "DJANGO_SETTINGS_MODULE": "marwah.settings", "WEB_CONCURRENCY": "2"}
+    code = _prepare(env)
+    server = subprocess.Popen([sys.executable, "-m", "marwah.cli", "serve", f"127.0.0.1:{args.port}"],  # noqa: S603
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        _wait_up(base + "/health/")
+        rows = _measure(base, code)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    print("| page | transferred (KB) | requests | first paint (s) | DOMContentLoaded (s) | within budget |")
+    print("|---|---:|---:|---:|---:|---|")
+    for row in rows:
+        usable = max(float(row["fcp"] or 0), float(row["dcl"]))  # type: ignore[arg-type]
+        ok = int(row["bytes"]) <= BUDGET_BYTES and usable <= BUDGET_MS  # type: ignore[call-overload]
+        print(f"| {row['page']} | {int(row['bytes']) / 1024:.1f} | {row['requests']} | "  # type: ignore[call-overload]
+              f"{float(row['fcp'] or 0) / 1000:.2f} | {float(row['dcl']) / 1000:.2f} | "  # type: ignore[arg-type]
+              f"{'yes' if ok else 'NO'} |")
+
+
+if __name__ == "__main__":
+    main()
