@@ -239,8 +239,11 @@ async def signer(urls: list[str], queue: asyncio.Queue[tuple[str, int]], stop_at
                 async with http.post(f"{url}/ikrar/tandatangan/{sig}/", data={"agree": "on", "csrfmiddlewaretoken": CSRF},
                                      allow_redirects=False,
                                      headers={"Cookie": f"sessionid={key}; csrftoken={CSRF}", "Referer": url}) as resp:
-                    await resp.read()
-                    if resp.status == 302 and resp.headers.get("Location", "").endswith(f"/ikrar/tandatangan/{sig}/"):
+                    page = await resp.text()
+                    # The signed page (with its verification code) is the answer to the POST; a repeat
+                    # POST redirects to it. Either way the signer has been told "signed".
+                    if (resp.status == 200 and 'role="status"' in page and "<code>" in page) or (
+                            resp.status == 302 and resp.headers.get("Location", "").endswith(f"/ikrar/tandatangan/{sig}/")):
                         acked.add(sig)
                         continue
                     errors.append(f"sign {resp.status}")
