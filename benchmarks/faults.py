@@ -40,7 +40,7 @@ def parse() -> argparse.Namespace:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--signers", type=int, default=600)
-    ap.add_argument("--reporters", type=int, default=4, help="concurrent reporters")
+    ap.add_argument("--reporters", type=int, default=2, help="concurrent reporters (each holds a worker during argon2)")
     ap.add_argument("--signing-clients", type=int, default=6)
     ap.add_argument("--pg-cluster", default="15 main")
     ap.add_argument("--no-pg-restart", action="store_true", help="skip the PostgreSQL restart (shared machines)")
@@ -56,7 +56,7 @@ ENV = {
     "SECURE_SSL_REDIRECT": "0", "SECURE_COOKIES": "0", "TLS_PROXY": "0", "SECURE_HSTS_SECONDS": "0",
     "SITE_URL": "http://127.0.0.1", "SECRET_KEY": secrets.token_urlsafe(48),
     "MARWAH_MATCH_SECRET": secrets.token_urlsafe(32), "MARWAH_FILE_KEY": secrets.token_urlsafe(32),
-    "MARWAH_REPORT_RATE": "1000000/h", "WEB_CONCURRENCY": "2", "LOG_LEVEL": "ERROR",
+    "MARWAH_REPORT_RATE": "1000000/h", "WEB_CONCURRENCY": "3", "LOG_LEVEL": "ERROR",
     "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "DJANGO_SETTINGS_MODULE": "marwah.settings",
 }
 os.environ.update(ENV)
