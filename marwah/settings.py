@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "marwah.core.middleware.StripNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "marwah.reporting.browserkey.BrowserKeyMiddleware",
     "marwah.core.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("ikrar/", include("marwah.pledges.urls")),
     path("verifikasi/", include("marwah.pledges.verify_urls")),
     path("lapor/", include("marwah.reporting.urls")),
+    path("kasus/", include("marwah.reporting.identity_urls")),  # before cases: its "<public_id>/" is greedy
     path("kasus/", include("marwah.cases.urls")),
     path("undangan/", include("marwah.onboarding.urls")),
     path("sosialisasi/", include("marwah.socialisation.urls")),

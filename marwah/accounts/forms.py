@@ -32,3 +32,13 @@ class RoleAssignForm(forms.Form):
     def __init__(self, *args: object, unit_choices: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["unit"].choices = unit_choices  # type: ignore[attr-defined]
+
+
+class KeyRecoveryForm(forms.Form):
+    password = forms.CharField(label=_("Your current password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    recovery_key = forms.CharField(
+        label=_("Recovery key (32 letters and digits, shown when you set up two-step verification)"),
+        max_length=64, required=False, widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    confirm_new = forms.BooleanField(
+        label=_("I lost my recovery key: make a new key (my team re-shares my cases)"), required=False)

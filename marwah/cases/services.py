@@ -139,6 +139,13 @@ def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: li
                    "escalated_for_conflict": case.escalated_for_conflict})
     if report_key:
         _vault().seal_report_key(report=report, report_key=report_key, users=result.recipients)
+        from marwah.reporting.escrow import seal_to_holders_above
+
+        # No report depends on one person: a holder above the team keeps the key too.
+        seal_to_holders_above(report=report, report_key=report_key, team_kind=case.team_kind,
+                              handling_unit=case.handling_unit, accused_ids=accused_employee_ids,
+                              involved_ids=involved_employee_ids,
+                              team_user_ids={u.pk for u, reason, _ in result.members if reason == "team"})
     _notify(case, [u.pk for u in result.recipients], "new")
     return case
 

@@ -117,7 +117,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
             initial={"sanctions": [s.sanction.code for s in suggestions[:1]]}),
         "is_sexual_violence": case.category == "sexual_violence",
         "conversation_url": _reverse_or_empty("reporting:staff_conversation", case.public_id),
-        "identity_url": _reverse_or_empty("reporting:identity_request", case.public_id),
+        "identity_url": _reverse_or_empty("identity:request", case.public_id),
     }
 
 

@@ -17,6 +17,4 @@ urlpatterns = [
     path("staf/<str:public_id>/isi/", views.staff_content, name="staff_content"),
     path("staf/<str:public_id>/percakapan/", views.staff_conversation, name="staff_conversation"),
     path("staf/<str:public_id>/bukti/<int:evidence_id>/", views.staff_evidence, name="staff_evidence"),
-    path("staf/<str:public_id>/identitas/", views.identity_request, name="identity_request"),
-    path("staf/<str:public_id>/identitas/<int:pk>/putuskan/", views.identity_decide, name="identity_decide"),
 ]
