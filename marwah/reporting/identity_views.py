@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +26,7 @@ def _unlock(next_url: str) -> HttpResponse:
     return redirect(f"{reverse('reporting:unlock')}?next={next_url}")
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def request_page(request: HttpRequest, public_id: str) -> HttpResponse:
     """A handler of the case asks to see who reported, with a written reason."""
@@ -59,6 +61,7 @@ def _custodian(request: HttpRequest) -> Any:
     return user
 
 
+@login_required
 @require_http_methods(["GET"])
 def custodian_inbox(request: HttpRequest) -> HttpResponse:
     _custodian(request)
@@ -70,6 +73,7 @@ def custodian_inbox(request: HttpRequest) -> HttpResponse:
     }))
 
 
+@login_required
 @require_POST
 def custodian_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = _custodian(request)
