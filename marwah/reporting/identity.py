@@ -146,7 +146,9 @@ class PendingRequest:
 
 
 def is_custodian(user: User) -> bool:
-    return RoleAssignment.objects.filter(user=user, role=Role.IDENTITY_CUSTODIAN).exists()
+    from marwah.accounts.selectors import has_role
+
+    return has_role(user, Role.IDENTITY_CUSTODIAN)
 
 
 def _custodian_reason(request: HttpRequest, req: IdentityRequest) -> str:
