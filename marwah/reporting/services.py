@@ -25,8 +25,8 @@ from marwah.audit.services import record
 from marwah.orgs.models import Institution, Unit
 from marwah.people.models import Employee
 from marwah.reporting import crypto, vault
-from marwah.reporting.evidence import CleanFile, evidence_dir, random_name, write_private
 from marwah.reporting import identity as identity_gate
+from marwah.reporting.evidence import CleanFile, evidence_dir, random_name, write_private
 from marwah.reporting.models import CustodianShare, Evidence, IdentityRequest, MatchToken, Message, Report
 from marwah.reporting.selectors import content_aad
 from marwah.reporting.signals import repeat_match, report_submitted

@@ -266,7 +266,7 @@ def _recover_retired(*, request: HttpRequest, user: User, recovery_key: str) -> 
     uk = UserKey.objects.get(user=user)
     for retired in RetiredKey.objects.filter(user=user).exclude(recovery_box=None).order_by("-retired_at"):
         try:
-            old_private = crypto.unwrap_with_recovery_key(bytes(retired.recovery_box), recovery_key)
+            old_private = crypto.unwrap_with_recovery_key(bytes(retired.recovery_box or b""), recovery_key)
         except crypto.DecryptionError:
             continue
         moved = 0

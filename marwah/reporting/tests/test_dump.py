@@ -8,13 +8,12 @@ harness would notice a regression)."""
 from __future__ import annotations
 
 import base64
-import shutil
-import subprocess
-from pathlib import Path
-
 import itertools
 import json
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
