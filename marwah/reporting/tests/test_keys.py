@@ -333,3 +333,19 @@ def test_custodian_pages_refuse_others(named_report, handlers, people):
     req.refresh_from_db()
     assert req.status == "pending"
     assert UserKey.objects.filter(user=other).exists()
+
+
+def test_a_recovery_key_found_later_restores_the_retired_key(tree, ethics):
+    etik = ethics.etik
+    report = _submit(tree, "ethics", "e_partisan_meeting", tree.grobogan, "Narasi ETIK-TIGA rahasia.")
+    recovery = _recovery_key(login_with_second_factor(etik))
+    _reset(etik)
+    client, _response = _login(etik)
+    client.post(reverse("accounts:key_recovery"), {"password": NEW_PASSWORD, "confirm_new": "on", "action": "new"})
+    assert not _reads(client, report, "ETIK-TIGA")
+    # The old recovery key turns up: the retired key's copies are re-sealed to the new key.
+    response = client.post(reverse("accounts:key_recovery"), {"password": NEW_PASSWORD, "recovery_key": recovery,
+                                                             "action": "recover"})
+    assert response.status_code == 302
+    assert _reads(client, report, "ETIK-TIGA")
+    assert AuditEntry.objects.filter(action="reporting.retired_key_recovered").exists()
