@@ -15,8 +15,6 @@ from collections.abc import Iterable
 
 from marwah.accounts.models import Role, User
 from marwah.orgs.models import Unit, decode_path
-from marwah.reporting import vault
-from marwah.reporting.models import Report
 
 TEAM_ROLE = {
     "satgas": Role.SATGAS_PKS, "neutrality": Role.NEUTRALITY_TEAM, "ethics": Role.ETHICS,
@@ -45,10 +43,3 @@ def holders_above(*, team_kind: str, handling_unit: Unit, accused_ids: Iterable[
                 break
     blocked = router.blocked_user_ids | router.excluded_user_ids
     return [u for uid, u in out.items() if uid not in blocked]
-
-
-def seal_to_holders_above(*, report: Report, report_key: bytes, team_kind: str, handling_unit: Unit,
-                          accused_ids: Iterable[int], involved_ids: Iterable[int], team_user_ids: set[int]) -> int:
-    holders = holders_above(team_kind=team_kind, handling_unit=handling_unit, accused_ids=accused_ids,
-                            involved_ids=involved_ids, team_user_ids=team_user_ids)
-    return vault.seal_report_key(report=report, report_key=report_key, users=holders, escrow=True)

@@ -76,9 +76,10 @@ def seal_custodian_shares(*, report: Report, custodian_share: bytes, accused_ids
     keys = UserKey.objects.filter(user_id__in=ids).values_list("user_id", "public_key")
     rows = [CustodianShare(report=report, custodian_id=uid, sealed_share=crypto.seal(bytes(pub), custodian_share))
             for uid, pub in keys]
-    CustodianShare.objects.bulk_create(rows)
-    record(actor=None, action="reporting.identity_shares_sealed" if rows else "reporting.identity_no_custodian",
-           target=report, unit=report.unit_id, detail={"custodians": len(rows)})
+    if rows:
+        CustodianShare.objects.bulk_create(rows)  # the rows themselves say who holds a share
+    else:  # the identity can never be revealed: worth an audit row an administrator will see
+        record(actor=None, action="reporting.identity_no_custodian", target=report, unit=report.unit_id)
     return len(rows)
 
 

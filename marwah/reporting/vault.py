@@ -316,10 +316,13 @@ def start_new_key_pair(*, request: HttpRequest, password: str) -> bool:
 # --- Report keys -------------------------------------------------------------------------------------
 
 def seal_report_key(*, report: Report, report_key: bytes, users: Iterable, actor=None,  # type: ignore[no-untyped-def]
-                    escrow: bool = False) -> int:
-    """Seal the report key to each user's public key; users without a key pair are skipped, and so
-    is anyone holding the custodian share of this report's identity key (two people, always)."""
-    user_ids = {u.pk for u in users}
+                    escrow_users: Iterable = ()) -> int:
+    """Seal the report key to each user's public key (`escrow_users`: holders above the team, marked
+    as such). Users without a key pair are skipped, and so is anyone holding the custodian share of
+    this report's identity key (two people, always). One audit row for the lot."""
+    team_ids = {u.pk for u in users}
+    escrow_ids = {u.pk for u in escrow_users} - team_ids
+    user_ids = team_ids | escrow_ids
     if not user_ids:
         return 0
     existing = set(ReportAccess.objects.filter(report=report, user_id__in=user_ids, retired_key=None)
@@ -327,16 +330,18 @@ def seal_report_key(*, report: Report, report_key: bytes, users: Iterable, actor
     custodians = set(CustodianShare.objects.filter(report=report, custodian_id__in=user_ids)
                      .values_list("custodian_id", flat=True))
     keys = UserKey.objects.filter(user_id__in=user_ids - existing - custodians).values_list("user_id", "public_key")
+    granted_by = actor if getattr(actor, "is_authenticated", False) else None
     rows = [
-        ReportAccess(report=report, user_id=uid, sealed_key=crypto.seal(bytes(pub), report_key), is_escrow=escrow,
-                     granted_by=actor if getattr(actor, "is_authenticated", False) else None)
+        ReportAccess(report=report, user_id=uid, sealed_key=crypto.seal(bytes(pub), report_key),
+                     is_escrow=uid in escrow_ids, granted_by=granted_by)
         for uid, pub in keys
     ]
     if rows:
         with transaction.atomic():
             ReportAccess.objects.bulk_create(rows, ignore_conflicts=True)
-            record(actor=actor, action="reporting.escrow_sealed" if escrow else "reporting.access_sealed",
-                   target=report, unit=report.unit_id, detail={"users": sorted(r.user_id for r in rows)})
+            record(actor=actor, action="reporting.access_sealed", target=report, unit=report.unit_id,
+                   detail={"users": sorted(r.user_id for r in rows if not r.is_escrow),
+                           "above_team": sorted(r.user_id for r in rows if r.is_escrow)})
     return len(rows)
 
 
