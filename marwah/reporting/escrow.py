@@ -12,9 +12,15 @@ report (`vault.seal_report_key` refuses them).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest
 
 from marwah.accounts.models import Role, User
+from marwah.audit.services import record
 from marwah.orgs.models import Unit, decode_path
+from marwah.reporting import vault
+from marwah.reporting.models import Report, ReportAccess
 
 TEAM_ROLE = {
     "satgas": Role.SATGAS_PKS, "neutrality": Role.NEUTRALITY_TEAM, "ethics": Role.ETHICS,
@@ -43,3 +49,52 @@ def holders_above(*, team_kind: str, handling_unit: Unit, accused_ids: Iterable[
                 break
     blocked = router.blocked_user_ids | router.excluded_user_ids
     return [u for uid, u in out.items() if uid not in blocked]
+
+
+# --- For the holders above: reports whose team lost a key ------------------------------------------
+
+@dataclass(frozen=True)
+class HeldReport:
+    report: Report
+    case_public_id: str
+    missing: list[User]
+
+
+def reports_held_above(user: User) -> list[HeldReport]:
+    """Reports this user holds as the level above the team, with the active team members who
+    cannot open them any more (a reset and a new key pair)."""
+    from marwah.cases.models import Case
+
+    report_ids = list(ReportAccess.objects.filter(user=user, is_escrow=True, retired_key=None,
+                                                  report__purged_at=None).values_list("report_id", flat=True))
+    if not report_ids:
+        return []
+    holders: dict[int, set[int]] = {}
+    for report_id, user_id in ReportAccess.objects.filter(report_id__in=report_ids, retired_key=None).values_list(
+            "report_id", "user_id"):
+        holders.setdefault(report_id, set()).add(user_id)
+    out = []
+    for case in Case.objects.filter(report_id__in=report_ids).select_related("report").prefetch_related(
+            "members__user").order_by("-created_at"):
+        missing = [m.user for m in case.members.all()
+                   if m.is_active and m.user_id not in holders.get(case.report_id, set())]
+        out.append(HeldReport(case.report, case.public_id, missing))
+    return out
+
+
+def holds_any_above(user: User) -> bool:
+    return ReportAccess.objects.filter(user=user, is_escrow=True, retired_key=None).exists()
+
+
+def reshare_from_above(*, request: HttpRequest, report: Report) -> int:
+    """The holder above re-seals the report key to the team members who lost theirs."""
+    user = vault.request_user(request)
+    held = next((h for h in reports_held_above(user) if h.report.pk == report.pk), None)
+    if held is None:
+        raise Http404
+    if not held.missing:
+        return 0
+    count = vault.share_access(request=request, report=report, users=held.missing)
+    record(actor=user, action="reporting.reshared_from_above", target=report, unit=report.unit_id,
+           detail={"users": count})
+    return count

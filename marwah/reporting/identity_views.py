@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from marwah.reporting import identity, selectors, vault
+from marwah.reporting import escrow, identity, selectors, vault
 from marwah.reporting.forms import IdentityRequestForm
+from marwah.reporting.models import Report
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -87,3 +88,29 @@ def custodian_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("identity:inbox")
     messages.success(request, _("Your decision has been recorded."))
     return redirect("identity:inbox")
+
+
+@login_required
+@require_http_methods(["GET"])
+def held_above(request: HttpRequest) -> HttpResponse:
+    """Reports this user holds as the level above a team; re-share when a member lost the key."""
+    held = escrow.reports_held_above(vault.request_user(request))
+    if not held:
+        raise Http404
+    return render(request, "reporting/held_above.html", {
+        "held": held, "locked": vault.session_private_key(request) is None,
+        "unlock_url": f"{reverse('reporting:unlock')}?next={request.path}",
+    })
+
+
+@login_required
+@require_POST
+def reshare_above(request: HttpRequest, public_id: str) -> HttpResponse:
+    report = Report.objects.filter(public_id=public_id, purged_at=None).first()
+    if report is None:
+        raise Http404
+    if vault.session_private_key(request) is None:
+        return _unlock(reverse("identity:held_above"))
+    count = escrow.reshare_from_above(request=request, report=report)
+    messages.success(request, _("Access shared with %(n)d team members.") % {"n": count})
+    return redirect("identity:held_above")

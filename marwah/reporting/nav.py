@@ -9,9 +9,18 @@ from django.utils.translation import gettext as _
 from marwah.accounts.models import Role
 from marwah.accounts.selectors import has_role
 from marwah.core.nav import NavItem
+from marwah.reporting import escrow
+
+ABOVE_ROLES = (Role.SATGAS_PKS, Role.NEUTRALITY_TEAM, Role.ETHICS, Role.UNIT_LEADER, Role.HR)
 
 
 def items(request: HttpRequest) -> list[NavItem]:
-    if request.user.is_authenticated and has_role(request.user, Role.IDENTITY_CUSTODIAN):  # type: ignore[arg-type]
-        return [NavItem(_("Identity requests"), reverse("identity:inbox"), "identity")]
-    return []
+    user = request.user
+    out: list[NavItem] = []
+    if not user.is_authenticated:
+        return out
+    if has_role(user, Role.IDENTITY_CUSTODIAN):  # type: ignore[arg-type]
+        out.append(NavItem(_("Identity requests"), reverse("identity:inbox"), "identity"))
+    if has_role(user, ABOVE_ROLES) and escrow.holds_any_above(user):  # type: ignore[arg-type]
+        out.append(NavItem(_("Keys held for teams"), reverse("identity:held_above"), "held_above"))
+    return out

@@ -349,3 +349,24 @@ def test_a_recovery_key_found_later_restores_the_retired_key(tree, ethics):
     assert response.status_code == 302
     assert _reads(client, report, "ETIK-TIGA")
     assert AuditEntry.objects.filter(action="reporting.retired_key_recovered").exists()
+
+
+def test_the_holder_above_reshares_from_their_page(tree, people, handlers):
+    satgas_ri = make_person(tree.ri, username="satgas_ri", role=Role.SATGAS_PKS)
+    vault.unlock_user_key(user=satgas_ri, password=PASSWORD)
+    report = _submit(tree, "sexual_violence", "sv_electronic", tree.grobogan, "Narasi HALAMAN-ATAS rahasia.")
+    case = Case.objects.get(report=report)
+    mey = handlers.mey
+    _reset(mey)
+    client, _response = _login(mey)
+    client.post(reverse("accounts:key_recovery"), {"password": NEW_PASSWORD, "confirm_new": "on", "action": "new"})
+    assert not _reads(client, report, "HALAMAN-ATAS")
+    above = login_with_second_factor(satgas_ri)
+    page = above.get(reverse("identity:held_above")).content.decode()
+    assert case.public_id in page and "Mey" in page and "HALAMAN-ATAS" not in page
+    assert above.post(reverse("identity:reshare_above", args=[case.public_id])).status_code == 302
+    assert _reads(client, report, "HALAMAN-ATAS")
+    # Someone who holds no key above this team: 404, and nothing is shared.
+    assert login_with_second_factor(handlers.kiki).get(reverse("identity:held_above")).status_code == 404
+    assert login_with_second_factor(people.outsider).post(
+        reverse("identity:reshare_above", args=[case.public_id])).status_code == 404
