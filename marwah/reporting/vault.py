@@ -229,6 +229,20 @@ def create_recovery_key(*, request: HttpRequest) -> str | None:
     return recovery
 
 
+def set_recovery_key(*, user: User, password: str) -> str | None:
+    """For seeding and scripts only (no session): a recovery key made from the password-opened key."""
+    private = unlock_user_key(user=user, password=password)
+    uk = UserKey.objects.filter(user=user).first()
+    if private is None or uk is None:
+        return None
+    recovery = crypto.new_recovery_key()
+    uk.recovery_box = crypto.wrap_with_recovery_key(private, recovery)
+    uk.recovery_created_at = timezone.now()
+    uk.save(update_fields=["recovery_box", "recovery_created_at"])
+    record(actor=user, action="reporting.recovery_key_created", target=uk)
+    return recovery
+
+
 def _public_of(private: bytes) -> bytes:
     from nacl.public import PrivateKey
 
