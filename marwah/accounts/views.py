@@ -160,9 +160,10 @@ def profile(request: HttpRequest) -> HttpResponse:
     assignments = user.roles.select_related("unit", "unit__institution").order_by("role")
     employee = getattr(user, "employee", None)
     has_totp = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-    from marwah.reporting import vault
+    from marwah.reporting import escrow, vault
 
     return render(request, "accounts/profile.html", {
+        "holds_keys_above": escrow.holds_any_above(user),
         "assignments": assignments, "employee": employee, "has_totp": has_totp,
         "has_recovery_key": vault.has_recovery_key(user),
         "key_unlocked": vault.session_private_key(request) is not None,

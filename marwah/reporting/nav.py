@@ -1,4 +1,7 @@
-"""Navigation: identity custodians reach their requests (the public channel needs no menu entry)."""
+"""Navigation: identity custodians reach their requests (the public channel needs no menu entry).
+
+The page of keys held for teams below is linked from the profile page, not the menu: finding out
+whether someone holds such keys costs a query, and the menu is built on every page."""
 
 from __future__ import annotations
 
@@ -9,9 +12,6 @@ from django.utils.translation import gettext as _
 from marwah.accounts.models import Role
 from marwah.accounts.selectors import has_role
 from marwah.core.nav import NavItem
-from marwah.reporting import escrow
-
-ABOVE_ROLES = (Role.SATGAS_PKS, Role.NEUTRALITY_TEAM, Role.ETHICS, Role.UNIT_LEADER, Role.HR)
 
 
 def items(request: HttpRequest) -> list[NavItem]:
@@ -21,6 +21,4 @@ def items(request: HttpRequest) -> list[NavItem]:
         return out
     if has_role(user, Role.IDENTITY_CUSTODIAN):  # type: ignore[arg-type]
         out.append(NavItem(_("Identity requests"), reverse("identity:inbox"), "identity"))
-    if has_role(user, ABOVE_ROLES) and escrow.holds_any_above(user):  # type: ignore[arg-type]
-        out.append(NavItem(_("Keys held for teams"), reverse("identity:held_above"), "held_above"))
     return out
