@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from marwah.reporting import escrow, identity, selectors, vault
 from marwah.reporting.forms import IdentityRequestForm
-from marwah.reporting.models import Report
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -106,9 +105,11 @@ def held_above(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def reshare_above(request: HttpRequest, public_id: str) -> HttpResponse:
-    report = Report.objects.filter(public_id=public_id, purged_at=None).first()
-    if report is None:
+    user = vault.request_user(request)
+    held = next((h for h in escrow.reports_held_above(user) if h.case_public_id == public_id), None)
+    if held is None:  # not a holder above this report's team (or no such report): nothing to say
         raise Http404
+    report = held.report
     if vault.session_private_key(request) is None:
         return _unlock(reverse("identity:held_above"))
     count = escrow.reshare_from_above(request=request, report=report)

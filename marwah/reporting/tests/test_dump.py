@@ -229,6 +229,20 @@ def test_database_data_folder_and_secrets_together_open_no_report(tree, people, 
         for guess in secrets:
             with pytest.raises(crypto.DecryptionError):
                 crypto.unwrap_with_password(vault._wrapped(uk), guess)
+    recovery_guesses = [base64.b32encode(b[:20]).decode() for b in secret_bytes if len(b) >= 20]
+    for box in UserKey.objects.exclude(recovery_box=None).values_list("recovery_box", flat=True):
+        for guess in recovery_guesses:
+            with pytest.raises(crypto.DecryptionError):
+                crypto.unwrap_with_recovery_key(bytes(box), guess)
+    # Custodian shares and approved shares are sealed boxes too: nothing available opens them.
+    sealed_shares = [bytes(x) for x in CustodianShare.objects.values_list("sealed_share", flat=True)]
+    sealed_shares += [bytes(x) for x in IdentityRequest.objects.exclude(sealed_share=None)
+                      .values_list("sealed_share", flat=True)]
+    assert len(sealed_shares) == 3  # two reports, one approved request
+    for sealed in sealed_shares:
+        for candidate in [b for b in secret_bytes if len(b) == 32]:
+            with pytest.raises(crypto.DecryptionError):
+                crypto.unseal(candidate, sealed)
     keys = _report_keys_from(opened, list(secret_bytes))
     assert not _opens_any_report(keys)
     # The identity: the team share needs the report key, the custodian share a custodian's private key.

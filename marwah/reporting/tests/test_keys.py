@@ -163,6 +163,9 @@ def test_one_person_team_reset_recovers_with_the_recovery_key(tree, ethics):
     client, response = _login(etik)
     assert response["Location"].startswith(reverse("accounts:key_recovery"))  # sent to recovery
     assert not _reads(client, report, "ETIK-SATU")
+    # The unlock page says the same: the password is right, the key needs the recovery key.
+    unlock = client.post(reverse("reporting:unlock"), {"password": NEW_PASSWORD, "next": "/kasus/"})
+    assert unlock.status_code == 302 and unlock["Location"].startswith(reverse("accounts:key_recovery"))
     wrong = client.post(reverse("accounts:key_recovery"), {"password": NEW_PASSWORD, "recovery_key": "A" * 32,
                                                           "action": "recover"})
     assert wrong.status_code == 400
