@@ -89,7 +89,7 @@ def request_identity(*, request: HttpRequest, report: Report, reason: str) -> Id
     key = vault.report_key_for(request, report)
     if key is None:
         raise vault.ReportLocked("locked")
-    custodian_keys = (UserKey.objects.filter(user_id__in=CustodianShare.objects.filter(report=report)
+    custodian_keys = (UserKey.objects.filter(user_id__in=CustodianShare.objects.filter(report=report, retired_key=None)
                                              .values("custodian_id")).values_list("user_id", "public_key"))
     sealed = {str(uid): base64.b64encode(crypto.seal(bytes(pub), reason.encode())).decode()
               for uid, pub in custodian_keys}
@@ -166,7 +166,8 @@ def _custodian_reason(request: HttpRequest, req: IdentityRequest) -> str:
 def requests_for_custodian(request: HttpRequest, *, pending_only: bool = True) -> list[PendingRequest]:
     """Requests on reports this custodian holds a share of (nobody else's)."""
     user = vault.request_user(request)
-    qs = (IdentityRequest.objects.filter(report__custodian_shares__custodian=user, report__purged_at=None)
+    qs = (IdentityRequest.objects.filter(report__custodian_shares__custodian=user,
+                                         report__custodian_shares__retired_key=None, report__purged_at=None)
           .select_related("report", "requester", "decided_by").order_by("-created_at"))
     if pending_only:
         qs = qs.filter(status=IdentityRequest.Status.PENDING)
@@ -175,7 +176,8 @@ def requests_for_custodian(request: HttpRequest, *, pending_only: bool = True) -
 
 def get_request_for_custodian(user: User, pk: int) -> IdentityRequest:
     found = (IdentityRequest.objects.select_related("report", "requester")
-             .filter(pk=pk, report__custodian_shares__custodian=user, report__purged_at=None).first())
+             .filter(pk=pk, report__custodian_shares__custodian=user, report__custodian_shares__retired_key=None,
+                     report__purged_at=None).first())
     if found is None:
         raise Http404
     return found
@@ -189,7 +191,7 @@ def decide(*, request: HttpRequest, identity_request: IdentityRequest, approve: 
         raise PermissionDenied("a second person must decide")
     if req.status != IdentityRequest.Status.PENDING:
         raise PermissionDenied("already decided")
-    share = CustodianShare.objects.filter(report=req.report, custodian=user).first()
+    share = CustodianShare.objects.filter(report=req.report, custodian=user, retired_key=None).first()
     if share is None:
         raise PermissionDenied("not a custodian of this report")
     sealed_for_requester = None
@@ -213,3 +215,55 @@ def decide(*, request: HttpRequest, identity_request: IdentityRequest, approve: 
         req.save(update_fields=["status", "decided_by", "decided_at", "sealed_share"])
         record(actor=user, action=f"reporting.identity_{req.status}", target=req.report,
                unit=req.report.unit_id, detail={"request": req.pk, "requester": req.requester_id})
+
+
+# --- No identity depends on one custodian ---------------------------------------------------------
+
+def _eligible_custodians(report: Report) -> list[User]:
+    """Custodians on the report's chain, minus key holders and anyone the case blocks."""
+    unit = report.unit or Unit.objects.filter(institution_id=report.institution_id, parent=None).first()
+    if unit is None:
+        return []
+    rows = (RoleAssignment.objects.filter(role=Role.IDENTITY_CUSTODIAN, unit_id__in=decode_path(unit.path),
+                                          user__is_active=True).select_related("user"))
+    users = list({ra.user_id: ra.user for ra in rows}.values())
+    holders = set(ReportAccess.objects.filter(report=report).values_list("user_id", flat=True))
+    users = [u for u in users if u.pk not in holders]
+    from marwah.cases.models import Case
+    from marwah.cases.selectors import conflicted_users
+
+    case = Case.objects.filter(report=report).first()
+    if case is not None and users:
+        bad = conflicted_users(users, set(case.blocks.values_list("token", flat=True)))
+        users = [u for u in users if u.pk not in bad]
+    return users
+
+
+def share_with_custodians(*, request: HttpRequest, limit: int = 500) -> int:
+    """This custodian re-seals their share to the other eligible custodians who lack one (a new
+    custodian, or one who replaced their key pair), so no identity depends on one custodian."""
+    user = vault.request_user(request)
+    private = vault.session_private_key(request)
+    if private is None:
+        raise vault.ReportLocked("locked")
+    sealed = 0
+    for share in (CustodianShare.objects.filter(custodian=user, retired_key=None, report__purged_at=None)
+                  .select_related("report", "report__unit")[:limit]):
+        missing = [u for u in _eligible_custodians(share.report) if u.pk != user.pk]
+        have = set(CustodianShare.objects.filter(report=share.report, retired_key=None)
+                   .values_list("custodian_id", flat=True))
+        keys = UserKey.objects.filter(user_id__in=[u.pk for u in missing if u.pk not in have]).values_list(
+            "user_id", "public_key")
+        if not keys:
+            continue
+        try:
+            custodian_share = crypto.unseal(private, bytes(share.sealed_share))
+        except crypto.DecryptionError:
+            continue
+        rows = [CustodianShare(report=share.report, custodian_id=uid, sealed_share=crypto.seal(bytes(pub),
+                                                                                            custodian_share))
+                for uid, pub in keys]
+        CustodianShare.objects.bulk_create(rows, ignore_conflicts=True)
+        sealed += len(rows)
+    record(actor=user, action="reporting.identity_shares_reshared", target=user, detail={"shares": sealed})
+    return sealed

@@ -50,7 +50,7 @@ def request_page(request: HttpRequest, public_id: str) -> HttpResponse:
     return _no_store(render(request, "reporting/identity.html", {
         "report": report, "form": form, "rows": rows, "identity": revealed,
         "has_pending_mine": any(r["mine"] and r["req"].status == "pending" for r in rows),
-        "has_custodian": report.custodian_shares.exists(),
+        "has_custodian": report.custodian_shares.filter(retired_key=None).exists(),
     }, status=400 if form.errors else 200))
 
 
@@ -86,6 +86,18 @@ def custodian_decide(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("This request was already decided, or it is your own."))
         return redirect("identity:inbox")
     messages.success(request, _("Your decision has been recorded."))
+    return redirect("identity:inbox")
+
+
+@login_required
+@require_POST
+def custodian_share(request: HttpRequest) -> HttpResponse:
+    _custodian(request)
+    try:
+        count = identity.share_with_custodians(request=request)
+    except vault.ReportLocked:
+        return _unlock(reverse("identity:inbox"))
+    messages.success(request, _("The custodians' key was shared with %(n)d other custodians.") % {"n": count})
     return redirect("identity:inbox")
 
 

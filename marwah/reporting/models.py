@@ -127,9 +127,12 @@ class CustodianShare(models.Model):
     custodian = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     sealed_share = models.BinaryField()
     granted_at = models.DateTimeField(default=timezone.now)
+    # Set when the custodian replaced their key pair: the copy is kept, sealed to the retired key.
+    retired_key = models.ForeignKey(RetiredKey, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["report", "custodian"], name="custodian_share_unique")]
+        constraints = [models.UniqueConstraint(fields=["report", "custodian"], condition=models.Q(retired_key=None),
+                                               name="custodian_share_unique")]
 
     def __str__(self) -> str:
         return f"{self.report_id} ⇢ {self.custodian_id}"

@@ -291,6 +291,15 @@ def _recover_retired(*, request: HttpRequest, user: User, recovery_key: str) -> 
                 except crypto.DecryptionError:
                     continue
                 moved += seal_report_key(report=access.report, report_key=report_key, users=[user], actor=user)
+            for share in CustodianShare.objects.filter(retired_key=retired):
+                try:
+                    custodian_share = crypto.unseal(old_private, bytes(share.sealed_share))
+                except crypto.DecryptionError:
+                    continue
+                _, created = CustodianShare.objects.get_or_create(
+                    report_id=share.report_id, custodian=user, retired_key=None,
+                    defaults={"sealed_share": crypto.seal(bytes(uk.public_key), custodian_share)})
+                moved += int(created)
             record(actor=user, action="reporting.retired_key_recovered", target=uk, detail={"reports": moved})
         if current is not None:
             remember_private_key(request, user.pk, current)
@@ -313,6 +322,7 @@ def start_new_key_pair(*, request: HttpRequest, password: str) -> bool:
             user=user, public_key=uk.public_key, private_box=uk.private_box, kdf_salt=uk.kdf_salt,
             kdf_ops=uk.kdf_ops, kdf_mem=uk.kdf_mem, recovery_box=uk.recovery_box, created_at=uk.created_at)
         kept = ReportAccess.objects.filter(user=user, retired_key=None).update(retired_key=retired)
+        kept += CustodianShare.objects.filter(custodian=user, retired_key=None).update(retired_key=retired)
         pair = crypto.new_keypair()
         uk.public_key = pair.public
         uk.created_at = timezone.now()

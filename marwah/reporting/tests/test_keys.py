@@ -373,3 +373,43 @@ def test_the_holder_above_reshares_from_their_page(tree, people, handlers):
     assert login_with_second_factor(handlers.kiki).get(reverse("identity:held_above")).status_code == 404
     assert login_with_second_factor(people.outsider).post(
         reverse("identity:reshare_above", args=[case.public_id])).status_code == 404
+
+
+def test_no_identity_depends_on_one_custodian(named_report, handlers, tree):
+    """A custodian appointed later gets the share from a colleague, and can then approve alone."""
+    report, keeper = named_report.report, named_report.keeper
+    newcomer = make_person(tree.jateng, username="kustodian_baru", role=Role.IDENTITY_CUSTODIAN)
+    vault.unlock_user_key(user=newcomer, password=PASSWORD)
+    assert not CustodianShare.objects.filter(report=report, custodian=newcomer).exists()
+    # A team member who becomes a custodian too is never given the share (they hold the report key).
+    from marwah.accounts.models import RoleAssignment
+
+    RoleAssignment.objects.create(user=handlers.kiki, role=Role.IDENTITY_CUSTODIAN, unit=tree.jateng)
+    assert login_with_second_factor(keeper).post(reverse("identity:share")).status_code == 302
+    assert CustodianShare.objects.filter(report=report, custodian=newcomer).count() == 1
+    assert not CustodianShare.objects.filter(report=report, custodian=handlers.kiki).exists()
+    assert not _identity_opens(report, _opened_by(_private(newcomer)))  # the share alone opens nothing
+    mey = login_with_second_factor(handlers.mey)
+    mey.post(reverse("identity:request", args=[report.public_id]), {"reason": "Perlu untuk pemeriksaan saksi."})
+    req = IdentityRequest.objects.get()
+    assert login_with_second_factor(newcomer).post(reverse("identity:decide", args=[req.pk]),
+                                                   {"decision": "approve"}).status_code == 302
+    assert "NAMA-RAHASIA" in mey.get(reverse("identity:request", args=[report.public_id])).content.decode()
+    # Anyone without the role cannot trigger it.
+    plain = make_person(tree.jateng, username="tanpa_peran", role=Role.SATGAS_PKS)
+    assert login_with_second_factor(plain).post(reverse("identity:share")).status_code == 404
+
+
+def test_a_custodian_who_makes_a_new_key_gets_the_share_back_from_a_colleague(named_report, tree):
+    report, keeper = named_report.report, named_report.keeper
+    colleague = make_person(tree.ri, username="kustodian_dua", role=Role.IDENTITY_CUSTODIAN)
+    vault.unlock_user_key(user=colleague, password=PASSWORD)
+    login_with_second_factor(keeper).post(reverse("identity:share"))
+    _reset(keeper)
+    client, _response = _login(keeper)
+    client.post(reverse("accounts:key_recovery"), {"password": NEW_PASSWORD, "confirm_new": "on", "action": "new"})
+    assert CustodianShare.objects.filter(report=report, custodian=keeper).exclude(retired_key=None).exists()
+    assert login_with_second_factor(colleague).post(reverse("identity:share")).status_code == 302
+    active = CustodianShare.objects.get(report=report, custodian=keeper, retired_key=None)
+    new_private = vault.unlock_user_key(user=keeper, password=NEW_PASSWORD)
+    assert crypto.unseal(new_private, bytes(active.sealed_share))
