@@ -315,6 +315,14 @@ def start_new_key_pair(*, request: HttpRequest, password: str) -> bool:
     if not user.check_password(password) or not second_factor_passed(request, user):
         return False
     uk = UserKey.objects.select_for_update().filter(user=user).first()
+    if uk is not None:
+        try:  # the password still opens the key: nothing to replace
+            private = crypto.unwrap_with_password(_wrapped(uk), password)
+        except crypto.DecryptionError:
+            pass
+        else:
+            remember_private_key(request, user.pk, private)
+            return True
     if uk is None:
         private = _create_key_pair(user=user, password=password)
     else:

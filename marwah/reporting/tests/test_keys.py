@@ -413,3 +413,17 @@ def test_a_custodian_who_makes_a_new_key_gets_the_share_back_from_a_colleague(na
     active = CustodianShare.objects.get(report=report, custodian=keeper, retired_key=None)
     new_private = vault.unlock_user_key(user=keeper, password=NEW_PASSWORD)
     assert crypto.unseal(new_private, bytes(active.sealed_share))
+
+
+def test_a_working_key_is_never_replaced(tree, ethics):
+    etik = ethics.etik
+    before = bytes(UserKey.objects.get(user=etik).public_key)
+    client = login_with_second_factor(etik)
+    response = client.post(reverse("accounts:key_recovery"), {"password": PASSWORD, "confirm_new": "on",
+                                                             "action": "new"})
+    assert response.status_code == 302
+    assert bytes(UserKey.objects.get(user=etik).public_key) == before and not RetiredKey.objects.exists()
+    # Refusals: a wrong password changes nothing; an anonymous visitor is sent to log in.
+    assert client.post(reverse("accounts:key_recovery"), {"password": "salah-sekali-99", "confirm_new": "on",
+                                                         "action": "new"}).status_code == 400
+    assert Client().get(reverse("accounts:key_recovery")).status_code == 302
