@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "marwah.core.middleware.HeadAsGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "marwah.reporting.browserkey.BrowserKeyMiddleware",
     "marwah.core.middleware.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -68,6 +68,20 @@ def seed(ctx: DemoContext) -> None:
          [(Role.NEUTRALITY_TEAM, "kum_hq", True)]),
         ("kepegawaian", e["kepeg_head"], "Biro Kepegawaian, Kemenkumham", "quarterly monitoring report",
          [(Role.HR, "kum_hq", False)]),
+        # Identity custodians (issue 7): a handler sees who reported only after one of them approves.
+        ("kustodian_kpu", _staff(ctx, "kpu_ri", "Wahyu Setiadi", "M", "Kepala Biro Hukum"),
+         "Identity custodian, KPU (KPU RI and every province)", "approve a handler's request to see a reporter",
+         [(Role.IDENTITY_CUSTODIAN, "kpu_ri", False)]),
+        ("kustodian_kum", _staff(ctx, "kum_hq", "Lestari Handayani", "F", "Inspektur"),
+         "Identity custodian, Kemenkumham", "approve a handler's request to see a reporter",
+         [(Role.IDENTITY_CUSTODIAN, "kum_hq", False)]),
+        # The level above one-person teams (ethics at KPU RI, neutrality at Kemenkumham): they hold
+        # every report key of those teams too, so no report depends on one person.
+        ("ketua_kpu", _staff(ctx, "kpu_ri", "Hasyim Mulyadi", "M", "Sekretaris Jenderal"),
+         "Leader, KPU RI", "re-share a report when a handler lost their key", [(Role.UNIT_LEADER, "kpu_ri", False)]),
+        ("sekjen_kum", _staff(ctx, "kum_hq", "Nugroho Wibisono", "M", "Sekretaris Jenderal"),
+         "Leader, Kemenkumham headquarters", "re-share a report when a handler lost their key",
+         [(Role.UNIT_LEADER, "kum_hq", False)]),
         ("auditor", _staff(ctx, "kum_itjen", "Ratna Susanti", "F", "Auditor Madya"),
          "Auditor (Inspektorat), KPU and Kemenkumham", "verify the audit chain",
          [(Role.AUDITOR, "kum_hq", False), (Role.AUDITOR, "kpu_ri", False)]),

@@ -29,3 +29,13 @@ class RoleAssignForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     unit = UnitField(roles=[Role.ADMIN], label=_("Unit (the role covers this unit and everything under it)"))
     is_chair = forms.BooleanField(label=_("Chair / team lead"), required=False)
+
+
+class KeyRecoveryForm(forms.Form):
+    password = forms.CharField(label=_("Your current password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    recovery_key = forms.CharField(
+        label=_("Recovery key (32 letters and digits, shown when you set up two-step verification)"),
+        max_length=64, required=False, widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+    confirm_new = forms.BooleanField(
+        label=_("I lost my recovery key: make a new key (my team re-shares my cases)"), required=False)

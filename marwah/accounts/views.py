@@ -29,7 +29,7 @@ from django_ratelimit.decorators import ratelimit
 
 from marwah.accounts import selectors, services, throttle
 from marwah.accounts.access import second_factor_not_required
-from marwah.accounts.forms import LoginForm, RoleAssignForm, TokenForm
+from marwah.accounts.forms import KeyRecoveryForm, LoginForm, RoleAssignForm, TokenForm
 from marwah.accounts.models import Role, User
 from marwah.accounts.signals import password_changed, password_verified
 from marwah.core.checks import demo_mode_active
@@ -104,6 +104,17 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+def _after_second_factor(request: HttpRequest, next_url: str) -> HttpResponse | None:
+    """The key opened at the password step becomes usable only now; a key the password no longer
+    opens (reset) sends the user to recovery."""
+    from marwah.reporting import vault
+
+    vault.promote_waiting_key(request)
+    if vault.key_needs_recovery(request):
+        return redirect(f"{reverse('accounts:key_recovery')}?next={next_url}")
+    return None
+
+
 def _demo_code(user: User, device: TOTPDevice | None) -> str | None:
     """Demo mode only: the code the device accepts next.
 
@@ -163,7 +174,8 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if matched is not None:
             otp_login(request, matched)
             services.record_login(user=user, verified=True)
-            return redirect(_safe_next(request, reverse("core:home")))
+            next_url = _safe_next(request, reverse("core:home"))
+            return _after_second_factor(request, next_url) or redirect(next_url)
         form.add_error("token", _wait_message(refused_for) if refused_for else
                        _("That code is not valid. Codes change every 30 seconds."))
     return render(request, "accounts/two_factor.html", {
@@ -192,9 +204,14 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         if codes is not None:
             request.session.pop("totp_enrollment", None)
             otp_login(request, device)
-            return render(request, "accounts/recovery_codes.html", {
-                "codes": codes, "next": _safe_next(request, reverse("core:home")),
-            })
+            from marwah.reporting import vault
+
+            vault.promote_waiting_key(request)
+            # GlobaLeaks' practice: a recovery key for the private key, shown once, with the codes.
+            recovery_key = vault.create_recovery_key(request=request)
+            return _no_store(render(request, "accounts/recovery_codes.html", {
+                "codes": codes, "recovery_key": recovery_key, "next": _safe_next(request, reverse("core:home")),
+            }))
         form.add_error("token", _wait_message(refused_for) if refused_for else
                        _("That code is not valid. Check the time on your phone and try again."))
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4, dark="#1d2330")
@@ -211,9 +228,71 @@ def profile(request: HttpRequest) -> HttpResponse:
     assignments = user.roles.select_related("unit", "unit__institution").order_by("role")
     employee = getattr(user, "employee", None)
     has_totp = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    from marwah.reporting import escrow, vault
+
     return render(request, "accounts/profile.html", {
+        "holds_keys_above": escrow.holds_any_above(user),
         "assignments": assignments, "employee": employee, "has_totp": has_totp,
+        "has_recovery_key": vault.has_recovery_key(user),
+        "key_unlocked": vault.session_private_key(request) is not None,
     })
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+def recovery_key(request: HttpRequest) -> HttpResponse:
+    """A new recovery key for the private key (the old one stops working), shown once."""
+    from marwah.reporting import vault
+
+    user = request.user
+    assert isinstance(user, User)
+    if not vault.second_factor_passed(request, user):
+        raise PermissionDenied
+    key = vault.create_recovery_key(request=request)
+    if key is None:
+        messages.error(request, _("Unlock your keys first: confirm your password, then make the recovery key."))
+        return redirect(f"{reverse('reporting:unlock')}?next={reverse('accounts:profile')}")
+    return _no_store(render(request, "accounts/recovery_codes.html", {
+        "codes": [], "recovery_key": key, "next": reverse("accounts:profile")}))
+
+
+@ratelimit(key="user", rate="10/m", method="POST", block=True)
+@login_required
+def key_recovery(request: HttpRequest) -> HttpResponse:
+    """After a password reset: restore the key pair with the recovery key, or (lost) start anew."""
+    from marwah.reporting import vault
+
+    user = request.user
+    assert isinstance(user, User)
+    if not vault.second_factor_passed(request, user):
+        raise PermissionDenied
+    next_url = _safe_next(request, reverse("core:home"))
+    form = KeyRecoveryForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        password = form.cleaned_data["password"]
+        if request.POST.get("action") == "new":
+            if form.cleaned_data["confirm_new"] and vault.start_new_key_pair(request=request, password=password):
+                messages.warning(request, _("A new key was made. Ask a teammate or your team leader to share "
+                                            "your open cases with you again."))
+                return redirect(next_url)
+            form.add_error("confirm_new", _("Tick the box and enter your password to make a new key."))
+        elif vault.recover_with_recovery_key(request=request, password=password,
+                                             recovery_key=form.cleaned_data["recovery_key"]):
+            messages.success(request, _("Your key is restored. You can read your reports again."))
+            return redirect(next_url)
+        else:
+            form.add_error(None, _("The password or the recovery key is not correct."))
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    return _no_store(render(request, "accounts/key_recovery.html", {
+        "form": form, "next": next_url, "has_recovery_key": vault.has_recovery_key(user)}, status=status))
 
 
 @require_POST

@@ -188,7 +188,14 @@ def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: li
            detail={"category": case.category, "team": case.team_kind, "members": len(result.members),
                    "escalated_for_conflict": case.escalated_for_conflict, "reference": case.reference})
     if report_key:
-        _vault().seal_report_key(report=report, report_key=report_key, users=result.recipients)
+        from marwah.reporting.escrow import holders_above
+
+        # No report depends on one person: the holders above the team keep the key too.
+        above = holders_above(team_kind=case.team_kind, handling_unit=case.handling_unit,
+                              accused_ids=accused_employee_ids, involved_ids=involved_employee_ids,
+                              team_user_ids={u.pk for u, reason, _ in result.members if reason == "team"})
+        _vault().seal_report_key(report=report, report_key=report_key, users=result.recipients,
+                                 escrow_users=above)
     _notify(case, [u.pk for u in result.recipients], "new")
     return case
 

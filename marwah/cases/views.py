@@ -120,7 +120,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         # Issue 9.16: a case logged by staff (a neutrality lead) has no reporter to talk to or identify.
         "conversation_url": "" if case.internal else _reverse_or_empty("reporting_staff:conversation",
                                                                        case.public_id),
-        "identity_url": "" if case.internal else _reverse_or_empty("reporting:identity_request", case.public_id),
+        "identity_url": "" if case.internal else _reverse_or_empty("identity:request", case.public_id),
         "superior_duty": _superior_duty(case),
         "catalog_version": catalog.catalog_version(),
     }

@@ -10,8 +10,17 @@ Primitives come from libsodium (PyNaCl) and argon2-cffi; nothing is hand-rolled.
 - Per-user key pairs: Curve25519 (libsodium sealed boxes). The private key is stored
   in a secretbox under a key derived from the user's password with argon2id.
 - Server wrapping: a key derived from ``settings.MARWAH_FILE_KEY`` (kept outside the
-  database) wraps what must sit in the database-backed session (an unlocked private
-  key, a reporter's key, a draft's staging key), so a database dump alone opens nothing.
+  database). On its own it never protects key material any more: see session wrapping.
+- Session wrapping (`session_wrap`): whatever the server-side session keeps of key material
+  (an unlocked private key, a reporter's report key, a receipt shown once, a draft's staging
+  key) is encrypted under a key derived from a random 32-byte *browser key* that lives only
+  in an HttpOnly, SameSite=Strict cookie (never stored server-side), mixed with the server
+  secret. The database, the data folder and every server secret together open nothing.
+- Identity: the reporter's identity key is derived from two random shares,
+  K = BLAKE2b(s1 || s2); s1 is encrypted with the report key (the team), s2 is sealed to
+  identity custodians. A custodian's approval re-seals s2 to one handler.
+- Recovery keys: 160 random bits shown once; a BLAKE2b-derived key (no KDF stretching is
+  needed at that entropy) wraps a copy of the user's private key.
 - Receipts: 16 digits stretched with argon2id (salt derived from the server secret)
   into a lookup id and a reporter key pair; see docs/benchmarks/reporting.md.
 
@@ -103,6 +112,31 @@ def server_unwrap(token: str, *, aad: str) -> bytes:
     return base64.b64decode(decrypt_text(_server_subkey(b"wrap"), token, aad=aad))
 
 
+BROWSER_KEY_BYTES = 32
+
+
+def new_browser_key() -> bytes:
+    return secrets.token_bytes(BROWSER_KEY_BYTES)
+
+
+def _session_subkey(browser_key: bytes) -> bytes:
+    if len(browser_key) != BROWSER_KEY_BYTES:
+        raise DecryptionError("no browser key")
+    return hashlib.blake2b(browser_key, key=_server_subkey(b"session"), digest_size=32,
+                           person=b"marwah-sess-v1").digest()
+
+
+def session_wrap(browser_key: bytes, data: bytes, *, aad: str) -> str:
+    """Key material for the server-side session, useless without the browser's cookie key."""
+    return encrypt_text(_session_subkey(browser_key), base64.b64encode(data).decode(), aad=aad)
+
+
+def session_unwrap(browser_key: bytes | None, token: str, *, aad: str) -> bytes:
+    if not browser_key or not isinstance(token, str):
+        raise DecryptionError("no browser key")
+    return base64.b64decode(decrypt_text(_session_subkey(browser_key), token, aad=aad))
+
+
 def match_token(identifier: str) -> str:
     """Keyed token for repeat-perpetrator matching; the key never enters the database."""
     key = hashlib.sha256(b"marwah-match-v1" + settings.MARWAH_MATCH_SECRET.encode()).digest()
@@ -168,6 +202,54 @@ def unwrap_with_password(wrapped: WrappedKey, password: str) -> bytes:
         return SecretBox(key).decrypt(bytes(wrapped.box))
     except CryptoError as exc:
         raise DecryptionError("wrong password") from exc
+
+
+# --- Recovery keys -----------------------------------------------------------------------------------
+
+RECOVERY_BYTES = 20  # 160 bits, written as 32 base32 characters in groups of four
+_B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def new_recovery_key() -> str:
+    raw = base64.b32encode(secrets.token_bytes(RECOVERY_BYTES)).decode()
+    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4))
+
+
+def normalise_recovery_key(text: str) -> str | None:
+    chars = "".join(ch for ch in text.upper() if ch not in " -\t\n")
+    if len(chars) != 32 or any(ch not in _B32 for ch in chars):
+        return None
+    return chars
+
+
+def _recovery_wrap_key(recovery_key: str) -> bytes:
+    chars = normalise_recovery_key(recovery_key)
+    if chars is None:
+        raise DecryptionError("not a recovery key")
+    return hashlib.blake2b(base64.b32decode(chars), digest_size=32, person=b"marwah-recov-v1").digest()
+
+
+def wrap_with_recovery_key(private_key: bytes, recovery_key: str) -> bytes:
+    return bytes(SecretBox(_recovery_wrap_key(recovery_key)).encrypt(private_key))
+
+
+def unwrap_with_recovery_key(box: bytes, recovery_key: str) -> bytes:
+    try:
+        return SecretBox(_recovery_wrap_key(recovery_key)).decrypt(bytes(box))
+    except CryptoError as exc:
+        raise DecryptionError("wrong recovery key") from exc
+
+
+# --- Identity key from two shares -------------------------------------------------------------------
+
+def new_identity_shares() -> tuple[bytes, bytes]:
+    return new_key(), new_key()
+
+
+def identity_key_from_shares(team_share: bytes, custodian_share: bytes) -> bytes:
+    if len(team_share) != KEY_BYTES or len(custodian_share) != KEY_BYTES:
+        raise DecryptionError("bad share")
+    return hashlib.blake2b(team_share + custodian_share, digest_size=32, person=b"marwah-ident-v2").digest()
 
 
 # --- Receipts ----------------------------------------------------------------------------------------

@@ -42,6 +42,12 @@ def seed(ctx: DemoContext) -> None:
     # Key pairs for every demo login, so reports can be sealed to handlers before they first log in.
     for user in ctx.users.values():
         vault.unlock_user_key(user=user, password=DEMO_PASSWORD)
+    # The ethics handler is a one-person team: their recovery key (normally shown once at 2FA set-up,
+    # never stored) is printed here so a visitor can try a reset and restore the key.
+    etik = ctx.users.get("etik_kpu")
+    recovery = vault.set_recovery_key(user=etik, password=DEMO_PASSWORD) if etik is not None else None
+    if recovery:
+        ctx.logins.append(("(recovery key)", "etik_kpu's recovery key, for trying a password reset", recovery))
     u = ctx.units
     bambang = _employee(ctx, "bambang")
     grobogan = u["kpu_grobogan"]

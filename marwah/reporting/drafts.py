@@ -2,8 +2,9 @@
 
 When a form comes back with an error, the files that passed the checks are kept
 (encrypted with a random per-draft key) so the reporter does not have to pick them
-again. The draft key and file list live in the session, wrapped with the server
-secret; the encrypted files sit in MEDIA_ROOT/reporting/staging under random names.
+again. The draft key and file list live in the session, the key wrapped with the
+browser key (`browserkey`: a cookie never stored server-side) mixed with the server secret;
+the encrypted files sit in MEDIA_ROOT/reporting/staging under random names.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Literal, overload
 
 from django.http import HttpRequest
 
-from marwah.reporting import crypto
+from marwah.reporting import browserkey, crypto
 from marwah.reporting.evidence import MAX_FILES, CleanFile, random_name, staging_dir, write_private
 
 SESSION_DRAFT = "mw_draft"
@@ -38,13 +39,14 @@ def _draft(request: HttpRequest, *, create: bool) -> tuple[dict, bytes] | None:
     draft = request.session.get(SESSION_DRAFT)
     if draft:
         try:
-            return draft, crypto.server_unwrap(draft["k"], aad="draft")
+            return draft, crypto.session_unwrap(browserkey.get(request), draft["k"], aad="draft")
         except (crypto.DecryptionError, KeyError):
             pass
     if not create:
         return None
     key = crypto.new_key()
-    draft = {"k": crypto.server_wrap(key, aad="draft"), "files": [], "t": int(time.time())}
+    draft = {"k": crypto.session_wrap(browserkey.ensure(request), key, aad="draft"), "files": [],
+             "t": int(time.time())}
     request.session[SESSION_DRAFT] = draft
     return draft, key
 

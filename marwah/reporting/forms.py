@@ -94,7 +94,7 @@ class IdentityRequestForm(forms.Form):
     reason = forms.CharField(
         label=_("Why do you need to know who reported?"), min_length=20, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("A second team member must approve. The request, the decision and every viewing are "
+        help_text=_("An identity custodian must approve. The request, the decision and every viewing are "
                     "recorded in the audit log."))
 
 

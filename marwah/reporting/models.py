@@ -34,12 +34,33 @@ class UserKey(models.Model):
     kdf_mem = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
     rewrapped_at = models.DateTimeField(null=True, blank=True)
+    # The private key wrapped under the user's recovery key (shown once; see vault.create_recovery_key).
+    recovery_box = models.BinaryField(null=True, blank=True)
+    recovery_created_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("user key")
 
     def __str__(self) -> str:
         return f"key of user {self.user_id}"
+
+
+class RetiredKey(models.Model):
+    """A key pair the user replaced after losing the recovery key: kept, never deleted, so the
+    recovery key (if found again) or the old password still opens its sealed copies."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    public_key = models.BinaryField(max_length=32)
+    private_box = models.BinaryField()
+    kdf_salt = models.BinaryField(max_length=16)
+    kdf_ops = models.PositiveIntegerField()
+    kdf_mem = models.PositiveBigIntegerField()
+    recovery_box = models.BinaryField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    retired_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"retired key of user {self.user_id}"
 
 
 class Report(models.Model):
@@ -83,12 +104,38 @@ class ReportAccess(models.Model):
     granted_at = models.DateTimeField(default=timezone.now)
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    # A holder above the team (vault/escrow): holds the key so no report depends on one person.
+    is_escrow = models.BooleanField(default=False)
+    # Set when the user replaced their key pair: the copy is kept, sealed to the retired key.
+    retired_key = models.ForeignKey(RetiredKey, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["report", "user"], name="report_access_unique")]
+        constraints = [models.UniqueConstraint(fields=["report", "user"], condition=models.Q(retired_key=None),
+                                               name="report_access_unique")]
 
     def __str__(self) -> str:
         return f"{self.report_id} → {self.user_id}"
+
+
+class CustodianShare(models.Model):
+    """The custodians' share of a report's identity key, sealed to one identity custodian.
+
+    The identity key is BLAKE2b(team share || custodian share); the team share is encrypted with
+    the report key. Nobody holds both: custodians never get the report key (vault.seal_report_key)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="custodian_shares")
+    custodian = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sealed_share = models.BinaryField()
+    granted_at = models.DateTimeField(default=timezone.now)
+    # Set when the custodian replaced their key pair: the copy is kept, sealed to the retired key.
+    retired_key = models.ForeignKey(RetiredKey, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "custodian"], condition=models.Q(retired_key=None),
+                                               name="custodian_share_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} ⇢ {self.custodian_id}"
 
 
 class Message(models.Model):
@@ -134,6 +181,10 @@ class IdentityRequest(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="identity_requests")
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     reason = models.TextField()  # ciphertext: the written reason may quote the report
+    # The reason sealed to each custodian holding a share ({user id: base64 sealed box}).
+    custodian_reasons = models.JSONField(default=dict, blank=True)
+    # On approval: the custodian share re-sealed to the requester's public key.
+    sealed_share = models.BinaryField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")

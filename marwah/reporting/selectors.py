@@ -19,7 +19,7 @@ from marwah.audit.services import record
 from marwah.orgs.models import Institution, Region, Unit, UnitKind
 from marwah.orgs.selectors import ancestors
 from marwah.people.models import Employee
-from marwah.reporting import crypto, vault
+from marwah.reporting import browserkey, crypto, vault
 from marwah.reporting.models import Evidence, IdentityRequest, Message, Report
 from marwah.rules import violations
 
@@ -159,7 +159,9 @@ def find_by_receipt(receipt: str) -> tuple[Report, bytes] | None:
 
 def remember_reporter(request: HttpRequest, report: Report, report_key: bytes) -> None:
     request.session.cycle_key()
-    request.session[SESSION_REPORTER] = [report.pk, crypto.server_wrap(report_key, aad=f"reporter:{report.pk}")]
+    # The report key in the session is useless without the browser's cookie key.
+    request.session[SESSION_REPORTER] = [report.pk, crypto.session_wrap(browserkey.rotate(request), report_key,
+                                                                        aad=f"reporter:{report.pk}")]
 
 
 def reporter_report(request: HttpRequest) -> tuple[Report, bytes] | None:
@@ -170,7 +172,7 @@ def reporter_report(request: HttpRequest) -> tuple[Report, bytes] | None:
     if report is None:
         return None
     try:
-        return report, crypto.server_unwrap(stored[1], aad=f"reporter:{report.pk}")
+        return report, crypto.session_unwrap(browserkey.get(request), stored[1], aad=f"reporter:{report.pk}")
     except crypto.DecryptionError:
         return None
 
@@ -340,13 +342,3 @@ def get_identity_request(report: Report, pk: int) -> IdentityRequest:
     if found is None:
         raise Http404
     return found
-
-
-def decrypt_identity(report: Report, report_key: bytes) -> dict:
-    """Only for services.reveal_identity, after the two-person check."""
-    if not report.identity:
-        return {}
-    identity_key = crypto.decrypt_blob(
-        report_key, crypto.server_unwrap(report.identity_key, aad=content_aad(report, "identity-key")),
-        aad=content_aad(report, "identity-key-inner"))
-    return json.loads(crypto.decrypt_text(identity_key, report.identity, aad=content_aad(report, "identity")))

@@ -25,9 +25,10 @@ from marwah.audit.services import record
 from marwah.orgs.models import Institution, Unit
 from marwah.people.models import Employee
 from marwah.reporting import crypto, vault
+from marwah.reporting import identity as identity_gate
 from marwah.reporting.evidence import CleanFile, evidence_dir, random_name, write_private
-from marwah.reporting.models import Evidence, IdentityRequest, MatchToken, Message, Report
-from marwah.reporting.selectors import content_aad, decrypt_identity
+from marwah.reporting.models import CustodianShare, Evidence, IdentityRequest, MatchToken, Message, Report
+from marwah.reporting.selectors import content_aad
 from marwah.reporting.signals import repeat_match, report_submitted
 from marwah.rules import violations
 
@@ -138,7 +139,8 @@ def _new_receipt() -> tuple[str, crypto.ReceiptSecrets]:
             return receipt, derived
 
 
-def _store_report(*, sub: Submission, derived: crypto.ReceiptSecrets, key: bytes, identity_key: bytes) -> Report:
+def _store_report(*, sub: Submission, derived: crypto.ReceiptSecrets, key: bytes,
+                  shares: tuple[bytes, bytes]) -> Report:
     with transaction.atomic():
         report = Report(
             category=sub.category, kind=sub.kind, institution=sub.institution, unit=sub.unit,
@@ -163,11 +165,11 @@ def _store_report(*, sub: Submission, derived: crypto.ReceiptSecrets, key: bytes
                 "position": employee.position if employee else "",
                 "unit": employee.unit.name if employee else "",
             })
-        report.identity = crypto.encrypt_text(identity_key, json.dumps(identity), aad=content_aad(report, "identity"))
-        # The identity key opens only with the report key AND the server secret.
-        report.identity_key = crypto.server_wrap(
-            crypto.encrypt_blob(key, identity_key, aad=content_aad(report, "identity-key-inner")),
-            aad=content_aad(report, "identity-key"))
+        # Two people: the identity key is derived from the team's share (under the report key)
+        # and the custodians' share (sealed to them below); see identity.py.
+        team_share, custodian_share = shares
+        report.identity = identity_gate.encrypt_identity(report, identity, team_share, custodian_share)
+        report.identity_key = identity_gate.team_share_token(report, key, team_share)
         report.save()
         for clean in sub.files:
             _store_evidence(report=report, key=key, clean=clean, message=None, from_reporter=True)
@@ -179,6 +181,9 @@ def _store_report(*, sub: Submission, derived: crypto.ReceiptSecrets, key: bytes
             accused_employee_ids=[e.pk for e in sub.accused],
             involved_employee_ids=[e.pk for e in sub.involved if e.pk not in {a.pk for a in sub.accused}],
         )
+        identity_gate.seal_custodian_shares(
+            report=report, custodian_share=custodian_share, accused_ids=[e.pk for e in sub.accused],
+            involved_ids=[e.pk for e in sub.involved])
         matched = _escrow_and_match(report=report, sub=sub)
         if len(matched) >= 2:
             record(actor=None, action="reporting.repeat_match", target=report, unit=report.unit_id,
@@ -194,10 +199,10 @@ def submit_report(*, submission: Submission) -> tuple[Report, str]:
         raise ValueError("kind does not belong to category")
     receipt, derived = _new_receipt()  # the slow part runs before the transaction opens
     key = crypto.new_key()
-    identity_key = crypto.new_key()
+    shares = crypto.new_identity_shares()
     for attempt in range(3):
         try:
-            report = _store_report(sub=sub, derived=derived, key=key, identity_key=identity_key)
+            report = _store_report(sub=sub, derived=derived, key=key, shares=shares)
             break
         except OperationalError as exc:
             # Concurrent submissions can deadlock on shared rows (audit chain heads); the whole
@@ -243,59 +248,7 @@ def mark_read(*, report: Report, by_reporter: bool) -> int:
         read_at=timezone.now())
 
 
-# --- Identity gate (two people) ---------------------------------------------------------------------------
-
-def request_identity(*, request: HttpRequest, report: Report, reason: str) -> IdentityRequest:
-    key = vault.report_key_for(request, report)
-    if key is None:
-        raise PermissionDenied("locked")
-    with transaction.atomic():
-        req = IdentityRequest.objects.create(
-            report=report, requester=vault.request_user(request),
-            reason=crypto.encrypt_text(key, reason, aad=content_aad(report, "identity-reason")))
-        record(actor=request.user, action="reporting.identity_requested", target=report, unit=report.unit_id,
-               detail={"request": req.pk})
-    return req
-
-
-def decide_identity_request(*, request: HttpRequest, identity_request: IdentityRequest, approve: bool) -> None:
-    req = identity_request
-    if req.requester_id == request.user.pk:
-        raise PermissionDenied("a second person must decide")
-    if req.status != IdentityRequest.Status.PENDING:
-        raise PermissionDenied("already decided")
-    with transaction.atomic():
-        req.status = IdentityRequest.Status.APPROVED if approve else IdentityRequest.Status.REFUSED
-        req.decided_by = vault.request_user(request)
-        req.decided_at = timezone.now()
-        req.save(update_fields=["status", "decided_by", "decided_at"])
-        record(actor=request.user, action=f"reporting.identity_{req.status}", target=req.report,
-               unit=req.report.unit_id, detail={"request": req.pk, "requester": req.requester_id})
-
-
-def reveal_identity(*, request: HttpRequest, identity_request: IdentityRequest) -> dict:
-    req = identity_request
-    if req.requester_id != request.user.pk or req.status != IdentityRequest.Status.APPROVED:
-        raise PermissionDenied("not approved")
-    key = vault.report_key_for(request, req.report)
-    if key is None:
-        raise PermissionDenied("locked")
-    identity = decrypt_identity(req.report, key)
-    record(actor=request.user, action="reporting.identity_viewed", target=req.report, unit=req.report.unit_id,
-           detail={"request": req.pk})
-    return identity
-
-
-def identity_reason(*, request: HttpRequest, identity_request: IdentityRequest) -> str:
-    key = vault.report_key_for(request, identity_request.report)
-    if key is None:
-        return ""
-    try:
-        return crypto.decrypt_text(key, identity_request.reason,
-                                   aad=content_aad(identity_request.report, "identity-reason"))
-    except crypto.DecryptionError:
-        return ""
-
+# --- Identity gate: see identity.py (a handler's request, a custodian's approval, both shares) ---------
 
 # --- Retention --------------------------------------------------------------------------------------------
 
@@ -308,6 +261,7 @@ def purge_report_content(*, report: Report) -> None:
         IdentityRequest.objects.filter(report=report).delete()
         MatchToken.objects.filter(report=report).delete()
         report.accesses.all().delete()
+        CustodianShare.objects.filter(report=report).delete()
         report.content = report.identity = report.identity_key = ""
         report.receipt_lookup = None
         report.reporter_sealed_key = None

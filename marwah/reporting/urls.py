@@ -14,6 +14,4 @@ urlpatterns = [
     path("kembali/laporan/", views.my_report, name="my_report"),
     path("kembali/keluar/", views.return_logout, name="return_logout"),
     path("staf/buka-kunci/", views.unlock, name="unlock"),
-    path("staf/<str:public_id>/identitas/", views.identity_request, name="identity_request"),
-    path("staf/<str:public_id>/identitas/<int:pk>/putuskan/", views.identity_decide, name="identity_decide"),
 ]

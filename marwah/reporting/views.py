@@ -2,8 +2,9 @@
 
 The staff pages of report content live in staff_views.py, under the case (/kasus/<id>/laporan/).
 
-Nothing sensitive travels in a URL: the receipt is POSTed and then kept in the
-session wrapped with the server secret; staff URLs carry only the random public_id.
+Nothing sensitive travels in a URL: the receipt is POSTed and the report key it opens is then
+kept in the session wrapped with the browser key (an HttpOnly cookie, see `browserkey`);
+staff URLs carry only the random public_id.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,12 +27,11 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from marwah.core.views import rate_limited
-from marwah.reporting import crypto, drafts, selectors, services, vault
+from marwah.reporting import browserkey, crypto, drafts, selectors, services, vault
 from marwah.reporting.evidence import MAX_FILES, clean_upload
 from marwah.reporting.forms import (
     ACCOUNT,
     ANONYMOUS,
-    IdentityRequestForm,
     ReceiptForm,
     ReporterMessageForm,
     ReportForm,
@@ -184,7 +184,8 @@ def report_form(request: HttpRequest, category: str) -> HttpResponse:
     )
     report, receipt = services.submit_report(submission=submission)
     drafts.clear(request)
-    request.session["mw_receipt"] = crypto.server_wrap(receipt.encode(), aad="receipt-once")
+    request.session["mw_receipt"] = crypto.session_wrap(browserkey.ensure(request), receipt.encode(),
+                                                        aad="receipt-once")
     return redirect("reporting:receipt")
 
 
@@ -196,7 +197,7 @@ def receipt(request: HttpRequest) -> HttpResponse:
     if not wrapped:
         return redirect("reporting:return")
     try:
-        number = crypto.server_unwrap(wrapped, aad="receipt-once").decode()
+        number = crypto.session_unwrap(browserkey.get(request), wrapped, aad="receipt-once").decode()
     except crypto.DecryptionError:
         return redirect("reporting:return")
     groups = [number[i:i + 4] for i in range(0, len(number), 4)]
@@ -357,6 +358,8 @@ def unlock(request: HttpRequest) -> HttpResponse:
         if vault.try_unlock(request=request, password=form.cleaned_data["password"]):
             messages.success(request, _("Your keys are unlocked for this session."))
             return redirect(_safe_next(request))
+        if vault.key_needs_recovery(request):
+            return redirect(f"{reverse('accounts:key_recovery')}?next={_safe_next(request)}")
         form.add_error("password", _("That password is not correct."))
     return render(request, "reporting/unlock.html", {"form": form, "next": _safe_next(request)},
                   status=400 if form.errors else 200)
@@ -364,43 +367,3 @@ def unlock(request: HttpRequest) -> HttpResponse:
 
 def _unlock_url(request: HttpRequest, next_url: str) -> str:
     return f"{reverse('reporting:unlock')}?next={next_url}"
-
-
-@require_http_methods(["GET", "POST"])
-def identity_request(request: HttpRequest, public_id: str) -> HttpResponse:
-    report = selectors.get_report_for_staff(request.user, public_id)
-    key = vault.report_key_for(request, report)
-    if key is None:
-        return redirect(_unlock_url(request, request.path))
-    form = IdentityRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.request_identity(request=request, report=report, reason=form.cleaned_data["reason"])
-        messages.success(request, _("Your request has been recorded. Another team member must approve it."))
-        return redirect("reporting:identity_request", public_id=report.public_id)
-    requests = selectors.identity_requests(report)
-    rows: list[dict[str, Any]] = []
-    identity = None
-    for req in requests:
-        rows.append({"req": req, "reason": services.identity_reason(request=request, identity_request=req),
-                     "mine": req.requester_id == request.user.pk})
-        if identity is None and req.requester_id == request.user.pk and req.status == req.Status.APPROVED:
-            identity = services.reveal_identity(request=request, identity_request=req)
-    selectors.audit_read(request.user, report, "reporting.identity_page_read")
-    return _no_store(render(request, "reporting/identity.html", {
-        "report": report, "form": form, "rows": rows, "identity": identity,
-        "has_pending_mine": any(r["mine"] and r["req"].status == "pending" for r in rows),
-    }, status=400 if form.errors else 200))
-
-
-@require_POST
-def identity_decide(request: HttpRequest, public_id: str, pk: int) -> HttpResponse:
-    report = selectors.get_report_for_staff(request.user, public_id)
-    req = selectors.get_identity_request(report, pk)
-    try:
-        services.decide_identity_request(request=request, identity_request=req,
-                                         approve=request.POST.get("decision") == "approve")
-    except PermissionDenied:
-        messages.error(request, _("You cannot decide on your own request, or it was already decided."))
-        return redirect("reporting:identity_request", public_id=report.public_id)
-    messages.success(request, _("Your decision has been recorded."))
-    return redirect("reporting:identity_request", public_id=report.public_id)

@@ -98,10 +98,13 @@ def test_sexual_violence_outside_kpu_goes_to_ethics_and_hr(people, tree):
 def test_report_key_is_sealed_for_the_recipients(people, tree, kpu, monkeypatch):
     sealed = {}
 
-    def fake_seal(*, report, report_key, users, actor=None):
+    def fake_seal(*, report, report_key, users, actor=None, escrow_users=()):
         sealed["users"] = {u.username for u in users}
+        sealed["escrow"] = {u.username for u in escrow_users}
         return len(sealed["users"])
 
     monkeypatch.setattr("marwah.reporting.vault.seal_report_key", fake_seal)
     submit(kind="sv_electronic", unit=tree.grobogan, accused=[kpu.bambang], report_key=b"k" * 32)
     assert sealed["users"] == {"mey", "kiki", "leader_jateng"}
+    # No report depends on one team: the Satgas above (KPU RI) holds the key too.
+    assert sealed["escrow"] == {"satgas_ri"}

@@ -18,7 +18,17 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def report(tree, handlers, bambang):
+def custodian(tree):
+    """An identity custodian for KPU (the role covers the subtree), with a key pair."""
+    from conftest import make_person
+
+    user = make_person(tree.ri, username="kustodian", name="Kustodian KPU", role="custodian")
+    vault.unlock_user_key(user=user, password=PASSWORD)
+    return user
+
+
+@pytest.fixture
+def report(tree, handlers, bambang, custodian):
     client = Client()
     data = report_data(tree, accused=[str(bambang.pk)], identity_mode="named", reporter_name="Rina Lestari",
                        reporter_contact="0812-0000-1111")
@@ -34,9 +44,10 @@ def staff_urls(report):
         ("get", reverse("reporting_staff:conversation", args=[report.public_id])),
         ("post", reverse("reporting_staff:conversation", args=[report.public_id])),
         ("get", reverse("reporting_staff:evidence", args=[report.public_id, evidence.pk])),
-        ("get", reverse("reporting:identity_request", args=[report.public_id])),
-        ("post", reverse("reporting:identity_request", args=[report.public_id])),
-        ("post", reverse("reporting:identity_decide", args=[report.public_id, 1])),
+        ("get", reverse("identity:request", args=[report.public_id])),
+        ("post", reverse("identity:request", args=[report.public_id])),
+        ("post", reverse("identity:decide", args=[1])),
+        ("get", reverse("identity:inbox")),
     ]
 
 
@@ -88,33 +99,35 @@ def test_content_never_shows_the_reporter_identity(report, handlers, unlocked):
     assert "Rina Lestari" not in page and "0812-0000-1111" not in page
 
 
-def test_identity_needs_a_reason_and_a_second_person(report, handlers, unlocked):
-    mey, kiki = unlocked(handlers.mey), unlocked(handlers.kiki)
-    url = reverse("reporting:identity_request", args=[report.public_id])
+def test_identity_needs_a_reason_and_a_custodian(report, handlers, unlocked, custodian):
+    mey, kiki, keeper = unlocked(handlers.mey), unlocked(handlers.kiki), unlocked(custodian)
+    url = reverse("identity:request", args=[report.public_id])
     assert mey.post(url, {"reason": "kurang"}).status_code == 400  # too short
     assert mey.post(url, {"reason": "Perlu menghubungi pelapor untuk jadwal pemeriksaan."}).status_code == 302
     req = IdentityRequest.objects.get()
     assert "jadwal" not in req.reason  # the reason is encrypted
     assert "Rina Lestari" not in mey.get(url).content.decode()
-    # The requester cannot approve their own request.
-    mey.post(reverse("reporting:identity_decide", args=[report.public_id, req.pk]), {"decision": "approve"})
+    # A teammate cannot approve: only custodians decide (404: not a custodian).
+    assert kiki.post(reverse("identity:decide", args=[req.pk]), {"decision": "approve"}).status_code == 404
     req.refresh_from_db()
     assert req.status == "pending"
-    # A second person with access approves.
-    page = kiki.get(url).content.decode()
-    assert "Perlu menghubungi pelapor" in page and "Rina Lestari" not in page
-    kiki.post(reverse("reporting:identity_decide", args=[report.public_id, req.pk]), {"decision": "approve"})
+    # The custodian reads the reason (sealed to them), never the report, and approves.
+    inbox = keeper.get(reverse("identity:inbox")).content.decode()
+    assert "Perlu menghubungi pelapor" in inbox and "Rina Lestari" not in inbox
+    assert keeper.get(reverse("reporting_staff:content", args=[report.public_id])).status_code == 404
+    assert keeper.post(reverse("identity:decide", args=[req.pk]), {"decision": "approve"}).status_code == 302
     req.refresh_from_db()
-    assert req.status == "approved" and req.decided_by == handlers.kiki
+    assert req.status == "approved" and req.decided_by == custodian and req.sealed_share
     page = mey.get(url).content.decode()
     assert "Rina Lestari" in page and "0812-0000-1111" in page
-    # The approver did not get to see it by approving.
+    # Kiki (the team) and the custodian did not get to see it.
     assert "Rina Lestari" not in kiki.get(url).content.decode()
+    assert "Rina Lestari" not in keeper.get(reverse("identity:inbox")).content.decode()
     actions = list(AuditEntry.objects.filter(action__startswith="reporting.identity").values_list("action", flat=True))
     assert {"reporting.identity_requested", "reporting.identity_approved", "reporting.identity_viewed"} <= set(actions)
 
 
-def test_password_change_rewraps_and_reset_replaces_the_key(report, handlers):
+def test_password_change_rewraps_and_reset_keeps_everything(report, handlers):
     mey = handlers.mey
     before = bytes(UserKey.objects.get(user=mey).public_key)
     password_changed.send(sender=type(mey), request=None, user=mey, password="baru-sekali-456",
@@ -123,10 +136,12 @@ def test_password_change_rewraps_and_reset_replaces_the_key(report, handlers):
     assert bytes(uk.public_key) == before
     assert vault.unlock_user_key(user=mey, password="baru-sekali-456")
     assert ReportAccess.objects.filter(user=mey, report=report).exists()
-    # A reset by e-mail: the old key cannot be opened; a new one is made and old copies dropped.
+    # A reset by e-mail: the old key cannot be opened with the new password, but nothing is replaced
+    # or deleted (the recovery key restores it; see test_keys.py).
     password_changed.send(sender=type(mey), request=None, user=mey, password="reset-lagi-789", old_password=None)
-    assert bytes(UserKey.objects.get(user=mey).public_key) != before
-    assert not ReportAccess.objects.filter(user=mey, report=report).exists()
+    assert bytes(UserKey.objects.get(user=mey).public_key) == before
+    assert ReportAccess.objects.filter(user=mey, report=report).exists()
+    assert vault.unlock_user_key(user=mey, password="reset-lagi-789") is None
 
 
 def test_share_access_reseals_for_a_teammate(report, handlers, unlocked, tree, rf):
@@ -138,6 +153,7 @@ def test_share_access_reseals_for_a_teammate(report, handlers, unlocked, tree, r
     request = rf.get("/")
     request.user = handlers.kiki
     request.session = kiki.session
+    request.COOKIES = {name: morsel.value for name, morsel in kiki.cookies.items()}  # the browser key
     assert vault.share_access(request=request, report=report, users=[newcomer]) == 1
     assert vault.user_can_decrypt(newcomer, report)
     assert vault.share_access(request=request, report=report, users=[newcomer]) == 0  # idempotent
