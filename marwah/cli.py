@@ -15,9 +15,11 @@ def _django(*args: str) -> None:
 
 
 def _serve(bind: str, workers: int) -> int:
-    cmd = [sys.executable, "-m", "gunicorn", "marwah.wsgi:application", "--bind", bind,
-           "--workers", str(workers), "--access-logfile", "-",
-           "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(L)ss']  # path only: no query strings in logs
+    cmd = [sys.executable, "-m", "gunicorn", "marwah.wsgi:application", "--bind", bind, "--workers", str(workers)]
+    if os.environ.get("LOG_FORMAT") != "json":
+        # Path only: no query strings in logs. With LOG_FORMAT=json the app writes one JSON line
+        # per request itself (with its request id), so gunicorn's access log stays off.
+        cmd += ["--access-logfile", "-", "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(L)ss']
     return _run_forwarding_signals(cmd)
 
 

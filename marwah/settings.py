@@ -173,7 +173,7 @@ SECURE_REFERRER_POLICY = "same-origin"  # no-referrer makes browsers send Origin
 # sets X-Forwarded-Proto, TLS_PROXY=1 (the production default) lets Django see https; the
 # proxy must overwrite that header from clients. The health check stays reachable over http.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", PRODUCTION)
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^health/ready/$"]
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", PRODUCTION)
