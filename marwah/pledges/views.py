@@ -28,6 +28,7 @@ from django_ratelimit.decorators import ratelimit
 from marwah.accounts.models import User
 from marwah.accounts.signals import password_verified
 from marwah.audit.services import record
+from marwah.core.dbrouter import replica_reads
 from marwah.core.params import parse_page
 from marwah.core.tasks import enqueue_on_commit
 from marwah.pledges import selectors, services
@@ -297,6 +298,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@replica_reads
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     campaign = selectors.get_campaign_for_user(user, pk)
@@ -329,6 +331,7 @@ def _page(request: HttpRequest) -> int:
 
 @login_required
 @require_GET
+@replica_reads
 def campaign_pending(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     campaign = selectors.get_campaign_for_user(user, pk)
@@ -359,6 +362,7 @@ def _export_header() -> list[str]:
 
 @login_required
 @require_GET
+@replica_reads
 def campaign_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse | StreamingHttpResponse:
     user = _user(request)
     if fmt not in ("csv", "xlsx"):
