@@ -88,6 +88,7 @@ def correct_balance(*, actor: User, balance: Balance, delta: int, reason: str) -
     Balance.objects.filter(pk=balance.pk).update(adjustment=F("adjustment") + delta)
     balance.refresh_from_db()
     BalanceCorrection.objects.create(balance=balance, delta=delta, reason=reason[:300], actor=actor)
+    refresh_carry(balance)
     record(actor=actor, action="leave.balance_corrected", target=balance.employee,
            detail={"year": balance.year, "delta": delta})
     return balance
@@ -364,6 +365,15 @@ def _use_balance(request: Request, sign: int, days: int | None = None) -> None:
     balance = ensure_balance(request.employee, request.start.year)
     n = request.working_days if days is None else days
     Balance.objects.filter(pk=balance.pk).update(used=F("used") + sign * n)
+    refresh_carry(balance)
+
+
+def refresh_carry(balance: Balance) -> None:
+    """Next year's balance, if already opened, carries what this year leaves unused."""
+    balance.refresh_from_db()
+    carried = _carried_from(balance)
+    Balance.objects.filter(employee_id=balance.employee_id, year=balance.year + 1).exclude(
+        carried=carried).update(carried=carried)
 
 
 def _recount(request: Request) -> None:
