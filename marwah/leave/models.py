@@ -111,6 +111,19 @@ class Request(models.Model):
         return str(found.label) if found else self.leave_type
 
 
+EVENT_LABELS = {
+    "submitted": _("asked in writing"),
+    "superior_approve": _("approved as direct superior"),
+    "superior_change": _("changed the dates and approved as direct superior"),
+    "superior_refuse": _("refused as direct superior"),
+    "official_approve": _("approved as authorised official"),
+    "official_change": _("changed the dates and approved as authorised official"),
+    "official_refuse": _("refused as authorised official"),
+    "cancelled": _("cancelled"),
+    "recalled": _("called back from leave"),
+}
+
+
 class RequestEvent(models.Model):
     """The written trail of a request: who did what, when, with the note they wrote."""
 
@@ -122,6 +135,10 @@ class RequestEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.kind, self.kind))
 
 
 class Delegation(models.Model):

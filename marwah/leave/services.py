@@ -330,7 +330,7 @@ def decide(*, actor: User, request: Request, action: str, note: str = "", start:
     if action == REFUSE:
         request.status = Status.REFUSED
         _final(request, actor, principal, note, now)
-    elif as_superior is not False and request.needs_official:
+    elif as_superior is not False and request.needs_official and not _is_official(actor, principal, request):
         request.status = Status.WAITING_OFFICIAL
     else:
         request.status = Status.APPROVED
@@ -347,6 +347,12 @@ def decide(*, actor: User, request: Request, action: str, note: str = "", start:
         letters.issue(request)
         _recount(request)
     return request
+
+
+def _is_official(actor: User, principal: Any, request: Request) -> bool:
+    """A superior who is also the authorised official (or its delegate) decides both steps at once."""
+    who = principal if isinstance(principal, User) else actor
+    return has_role(who, Role.AUTHORISED_OFFICIAL, request.unit)
 
 
 def _final(request: Request, actor: User, principal: Any, note: str, now: Any) -> None:
