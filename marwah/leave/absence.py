@@ -87,7 +87,11 @@ class ImportSummary:
     notices: int = 0
 
 
-_UPSERT_WHERE = f"WHERE {Attendance._meta.db_table}.source <> 'manual'"
+# HR's manual marks win; unchanged rows are not rewritten, so a re-import writes nothing.
+_UPSERT_WHERE = (f"WHERE {Attendance._meta.db_table}.source <> 'manual' AND "
+                 f"({Attendance._meta.db_table}.status, {Attendance._meta.db_table}.check_in, "
+                 f"{Attendance._meta.db_table}.check_out) IS DISTINCT FROM "
+                 f"(excluded.status, excluded.check_in, excluded.check_out)")
 
 
 def _write_pg(rows: list[Row]) -> None:
@@ -271,12 +275,12 @@ def recount(*, employee_ids: list[int], years: set[int], notify: bool = True) ->
             from marwah.leave.tasks import send_notice_emails_task
 
             enqueue_on_commit(send_notice_emails_task, [n.pk for n in notices if n.pk])
-        for notice in notices[:1000]:  # beyond that, one summary row
-            record(actor=None, action="leave.threshold_crossed", target=("people.employee", notice.employee_id),
-                   detail={"year": notice.year, "days": notice.days, "consecutive": notice.consecutive,
-                           "sanction": notice.sanction_code})
-        if len(notices) > 1000:
-            record(actor=None, action="leave.threshold_crossed_bulk", detail={"count": len(notices)})
+        # One audit row per recount: the notices themselves are the per-person record.
+        record(actor=None, action="leave.threshold_crossed",
+               target=("people.employee", notices[0].employee_id) if len(notices) == 1 else None,
+               detail={"count": len(notices), "years": sorted(years),
+                       "notices": [n.pk for n in notices[:50]],
+                       "sanctions": sorted({n.sanction_code for n in notices})})
     return notices
 
 

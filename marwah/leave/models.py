@@ -212,6 +212,9 @@ class Attendance(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["employee", "day"], name="leave_att_emp_day")]
+        # The threshold check reads only days without attendance: a few percent of the table.
+        indexes = [models.Index(fields=["employee", "day"], condition=models.Q(status="absent"),
+                                name="leave_att_absent")]
 
 
 class AbsenceCounter(models.Model):
@@ -265,6 +268,6 @@ class UnitMonth(models.Model):
     absent_days = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit_id", "month"], name="leave_unitmonth")]
+        constraints = [models.UniqueConstraint(fields=["unit_id", "month"], name="leave_unitmonth_unit_month")]
         indexes = [models.Index(fields=["unit_path", "month"], name="leave_unitmonth_path",
                                 opclasses=["varchar_pattern_ops", "date_ops"])]
