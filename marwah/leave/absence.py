@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from marwah.accounts.models import User
 from marwah.audit.services import record
 from marwah.core.tasks import enqueue_on_commit
+from marwah.leave.attendance import Row
 from marwah.leave.models import (
     AbsenceCounter,
     AbsenceNotice,
@@ -40,7 +41,6 @@ from marwah.leave.models import (
     Status,
     UnitMonth,
 )
-from marwah.leave.attendance import Row
 from marwah.orgs.models import Unit
 from marwah.people.models import Employee
 from marwah.rules import absence as table
@@ -94,6 +94,16 @@ _UPSERT_WHERE = (f"WHERE {Attendance._meta.db_table}.source <> 'manual' AND "
                  f"(excluded.status, excluded.check_in, excluded.check_out)")
 
 
+NULL = "\\N"
+
+
+def _copy_line(row: Row) -> str:
+    """One line of COPY's text format; every value here is digits, dashes or colons."""
+    eid, day, present, cin, cout = row
+    return (f"{eid}\t{day.isoformat()}\t{'present' if present else 'absent'}\t"
+            f"{cin.isoformat() if cin else NULL}\t{cout.isoformat() if cout else NULL}\n")
+
+
 def _write_pg(rows: list[Row]) -> None:
     att = Attendance._meta.db_table
     with connection.cursor() as cursor:
@@ -101,8 +111,8 @@ def _write_pg(rows: list[Row]) -> None:
                        "check_in time, check_out time) ON COMMIT DROP")
         raw = cursor.cursor  # psycopg's own cursor, for COPY
         with raw.copy("COPY leave_att_in (employee_id, day, status, check_in, check_out) FROM STDIN") as copy:
-            for eid, day, present, cin, cout in rows:
-                copy.write_row((eid, day, "present" if present else "absent", cin, cout))
+            for chunk in _chunks(rows, 50_000):
+                copy.write("".join(_copy_line(row) for row in chunk))
         cursor.execute(
             f"INSERT INTO {att} (employee_id, day, status, source, check_in, check_out, note) "  # noqa: S608
             f"SELECT employee_id, day, status, 'import', check_in, check_out, '' FROM leave_att_in "
@@ -161,7 +171,11 @@ def apply_import(*, actor: User | None, root: Unit, rows: list[Row], notify: boo
             _write_pg(rows)
         else:
             _write_other(rows)
-        summary.filled_absent = _fill_missing(employee_ids, working_days(first, last))
+        days = working_days(first, last)
+        wanted = set(days)
+        # Files from the attendance machine usually list every person on every working day: nothing to fill.
+        if sum(1 for r in rows if r[1] in wanted) < len(employee_ids) * len(days):
+            summary.filled_absent = _fill_missing(employee_ids, days)
         summary.people = len(employee_ids)
         summary.notices = len(recount(employee_ids=employee_ids, years=set(range(first.year, last.year + 1)),
                                       notify=notify))

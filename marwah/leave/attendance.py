@@ -131,6 +131,9 @@ def check_file(upload: IO[bytes], filename: str, *, resolve: Callable[[set[str]]
         raise ImportFileError(_("The file has a header but no rows."))
     ids = resolve({r[1] for r in raw if r[1]})
     seen: dict[tuple[int, date], int] = {}
+    # A month's file repeats ~22 dates and a few thousand times: parse each distinct text once.
+    days_cache: dict[str, date | None] = {}
+    times_cache: dict[str, time | None | bool] = {}
     for line, ref, day_text, in_text, out_text, status in raw:
         problems: list[str] = []
         employee_id = ids.get(ref)
@@ -138,13 +141,18 @@ def check_file(upload: IO[bytes], filename: str, *, resolve: Callable[[set[str]]
             problems.append(_("NIP is empty"))
         elif employee_id is None:
             problems.append(_("'%(ref)s' is not an employee of a unit you may import into") % {"ref": ref})
-        day = parse_day(day_text)
+        if day_text not in days_cache:
+            days_cache[day_text] = parse_day(day_text)
+        day = days_cache[day_text]
         if day is None:
             problems.append(_("date '%(value)s' is not readable (use YYYY-MM-DD or DD/MM/YYYY)")
                             % {"value": day_text})
         elif day > today:
             problems.append(_("date %(day)s is in the future") % {"day": day.isoformat()})
-        check_in, check_out = parse_time(in_text), parse_time(out_text)
+        for text in (in_text, out_text):
+            if text not in times_cache:
+                times_cache[text] = parse_time(text)
+        check_in, check_out = times_cache[in_text], times_cache[out_text]
         if check_in is False or check_out is False:
             problems.append(_("time is not readable (use HH:MM)"))
         if status not in PRESENT_WORDS and status not in ABSENT_WORDS:

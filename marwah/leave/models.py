@@ -136,6 +136,9 @@ class RequestEvent(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind}"
+
     @property
     def label(self) -> str:
         return str(EVENT_LABELS.get(self.kind, self.kind))
@@ -156,6 +159,9 @@ class Delegation(models.Model):
         ordering = ["-start"]
         indexes = [models.Index(fields=["to_user", "start", "end"], name="leave_deleg_to")]
 
+    def __str__(self) -> str:
+        return f"{self.from_user_id} → {self.to_user_id} {self.start}–{self.end}"
+
 
 class Balance(models.Model):
     """Annual leave for one person and year: 12 days + carried − cuti bersama − used ± corrections."""
@@ -175,6 +181,9 @@ class Balance(models.Model):
         indexes = [models.Index(fields=["unit_path", "year"], name="leave_balance_path_year",
                                 opclasses=["varchar_pattern_ops", "int2_ops"])]
 
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.year}"
+
     @property
     def available(self) -> int:
         return self.entitlement + self.carried + self.adjustment - self.collective - self.used
@@ -186,6 +195,9 @@ class BalanceCorrection(models.Model):
     reason = models.CharField(max_length=300)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.balance_id} {self.delta:+d}"
 
 
 class DayStatus(models.TextChoices):
@@ -216,6 +228,9 @@ class Attendance(models.Model):
         indexes = [models.Index(fields=["employee", "day"], condition=models.Q(status="absent"),
                                 name="leave_att_absent")]
 
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.day} {self.status}"
+
 
 class AbsenceCounter(models.Model):
     """Unexcused working days per person and year, kept on write (import, mark, leave decision)."""
@@ -233,6 +248,9 @@ class AbsenceCounter(models.Model):
         constraints = [models.UniqueConstraint(fields=["employee", "year"], name="leave_abs_emp_year")]
         indexes = [models.Index(fields=["unit_path", "year"], name="leave_abs_path_year",
                                 opclasses=["varchar_pattern_ops", "int2_ops"])]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.year}: {self.days}"
 
 
 class AbsenceNotice(models.Model):
@@ -257,6 +275,9 @@ class AbsenceNotice(models.Model):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["superior_user", "opened_at"], name="leave_notice_sup")]
 
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.year} {self.sanction_code}"
+
 
 class UnitMonth(models.Model):
     """Per unit and month: working person-days recorded and those without attendance."""
@@ -271,3 +292,6 @@ class UnitMonth(models.Model):
         constraints = [models.UniqueConstraint(fields=["unit_id", "month"], name="leave_unitmonth_unit_month")]
         indexes = [models.Index(fields=["unit_path", "month"], name="leave_unitmonth_path",
                                 opclasses=["varchar_pattern_ops", "date_ops"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m}"

@@ -14,10 +14,10 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from marwah.accounts.selectors import has_role
 from marwah.core.figures import Figure, Period, Section, Table
 from marwah.leave.models import WAITING, AbsenceCounter, Request, UnitMonth
 from marwah.leave.selectors import SUPERVISORS, WAITING_TOO_LONG_DAYS
-from marwah.accounts.selectors import has_role
 from marwah.orgs.models import Unit
 
 

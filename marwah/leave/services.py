@@ -6,7 +6,7 @@ counts only: the reason for leave and its proof stay on the request.
 
 from __future__ import annotations
 
-import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -282,7 +282,7 @@ def submit_request(*, actor: User, employee: Employee, type_code: str, start: da
                   superior_id=employee.superior_id, status=Status.WAITING_SUPERIOR)
     if proof is not None:
         req.proof_name = (proof.name or "")[:200]
-        req.proof.save(f"{hashlib.sha256(proof.name.encode()).hexdigest()[:8]}{_suffix(proof.name)}", proof,
+        req.proof.save(f"{secrets.token_hex(8)}{_suffix(proof.name)}", proof,
                        save=False)
     req.save()
     _event(req, actor, "submitted")

@@ -12,7 +12,7 @@ from marwah.core.verify import VerifiedDocument
 from marwah.leave.letters import type_label
 from marwah.leave.models import Request, Status
 
-STATUS = {Status.APPROVED: "valid", Status.CANCELLED: "cancelled", Status.RECALLED: "recalled"}
+STATUS: dict[str, str] = {Status.APPROVED: "valid", Status.CANCELLED: "cancelled", Status.RECALLED: "recalled"}
 
 
 def _document(request: Request | None) -> VerifiedDocument | None:
