@@ -287,8 +287,8 @@ def submit_request(*, actor: User, employee: Employee, type_code: str, start: da
     req.save()
     _event(req, actor, "submitted")
     record(actor=actor, action="leave.requested", target=req, unit=req.unit_id,
-           detail={"kind": req.kind, "type": req.leave_type or f"perm:{req.permission_type_id}",
-                   "days": req.working_days, "proof": bool(proof)})
+           # The type (e.g. sick leave) stays on the request: the audit log holds no health data.
+           detail={"kind": req.kind, "days": req.working_days, "proof": bool(proof)})
     return req
 
 
