@@ -55,6 +55,22 @@ def main() -> None:
     from marwah.orgs.services import build_kpu_tree
     from marwah.people.models import Employee
 
+    steps: dict[str, float] = {}
+
+    def timed(name: str):  # type: ignore[no-untyped-def]
+        original = getattr(absence, name)
+
+        def wrapper(*a, **k):  # type: ignore[no-untyped-def]
+            t = time.perf_counter()
+            try:
+                return original(*a, **k)
+            finally:
+                steps[name] = steps.get(name, 0.0) + time.perf_counter() - t
+        setattr(absence, name, wrapper)
+
+    for name in ("_write_pg", "_fill_missing", "recount", "refresh_unit_months"):
+        timed(name)
+
     build_kpu_tree()
     root = Unit.objects.get(parent=None, institution__code="kpu")
     units = list(Unit.objects.filter(kind=UnitKind.KPU_REGENCY).only("id", "path", "institution_id"))
@@ -94,6 +110,8 @@ def main() -> None:
         t2 = time.perf_counter()
         print(f"{label:13s} check {t1 - t0:6.1f} s, apply {t2 - t1:6.1f} s, total {t2 - t0:6.1f} s "
               f"-> {summary}; attendance rows {Attendance.objects.count():,}")
+        print("   steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in steps.items()))
+        steps.clear()
     assert Attendance.objects.count() == rows
 
     # A whole year for the threshold check.

@@ -304,7 +304,8 @@ APPROVE, CHANGE, REFUSE = "approve", "change", "refuse"
 def decide(*, actor: User, request: Request, action: str, note: str = "", start: date | None = None,
            end: date | None = None) -> Request:
     """The superior's or the official's decision: approve, change the dates and approve, or refuse."""
-    request = Request.objects.select_for_update().select_related("employee", "superior", "unit").get(pk=request.pk)
+    request = (Request.objects.select_for_update(of=("self",)).select_related("employee", "superior", "unit")
+               .get(pk=request.pk))
     as_superior = superior_acting_for(actor, request)
     as_official = official_acting_for(actor, request) if as_superior is False else False
     if as_superior is False and as_official is False:
@@ -391,7 +392,7 @@ def _recount(request: Request) -> None:
 @transaction.atomic
 def cancel(*, actor: User, request: Request, note: str = "") -> Request:
     """The employee withdraws a request, or an approved leave that has not started."""
-    request = Request.objects.select_for_update().select_related("employee").get(pk=request.pk)
+    request = Request.objects.select_for_update(of=("self",)).select_related("employee").get(pk=request.pk)
     if request.employee.user_id != actor.pk:
         raise ValidationError(_("Only the person who asked may cancel."))
     today = timezone.localdate()
@@ -420,7 +421,8 @@ def may_recall(user: User, request: Request) -> bool:
 @transaction.atomic
 def recall(*, actor: User, request: Request, on: date, note: str) -> Request:
     """Call someone back from leave from day `on`; the unused working days return to the balance."""
-    request = Request.objects.select_for_update().select_related("employee", "superior", "unit").get(pk=request.pk)
+    request = (Request.objects.select_for_update(of=("self",)).select_related("employee", "superior", "unit")
+               .get(pk=request.pk))
     if not may_recall(actor, request):
         raise ValidationError(_("You may not call this person back."))
     if not note.strip():
