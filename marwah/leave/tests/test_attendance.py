@@ -221,3 +221,24 @@ def test_supervision_from_above(tree, office, holidays, as_user, people):
     figures = {f.key: f.value for f in found.figures}
     assert figures["leave.at_threshold"] == 1 and figures["leave.absence_rate"] > 0
     assert section(user=people.outsider, unit=tree.jateng, period=Period(date(2026, 8, 1), date(2026, 11, 30))) is None
+
+
+def test_xlsx_export_from_e_presensi(tree, office, holidays, as_user):
+    import io
+    from datetime import datetime, time
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["NIP", "Tanggal", "Jam Masuk", "Jam Pulang"])
+    sheet.append([_nip(office.staff), datetime(2026, 11, 2), time(7, 30), time(16, 0)])
+    sheet.append([_nip(office.staff), datetime(2026, 11, 3), None, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    upload = SimpleUploadedFile("presensi.xlsx", buffer.getvalue())
+    hr = as_user(office.hr)
+    assert hr.post(reverse("leave:import"), {"unit": tree.grobogan.pk, "file": upload}).status_code == 200
+    assert hr.post(reverse("leave:import_apply")).status_code == 302
+    statuses = dict(Attendance.objects.filter(employee=office.staff_emp).values_list("day", "status"))
+    assert statuses == {date(2026, 11, 2): "present", date(2026, 11, 3): "absent"}
