@@ -260,8 +260,9 @@ def recount(*, employee_ids: list[int], years: set[int], notify: bool = True) ->
             people = {pk: (unit_id, path, etype, boss) for pk, unit_id, path, etype, boss in
                       Employee.objects.filter(pk__in=chunk).values_list(
                           "id", "unit_id", "unit_path", "employment_type", "superior__user_id")}
-            previous = dict(AbsenceCounter.objects.filter(year=year, employee_id__in=chunk)
-                            .values_list("employee_id", "notified_level"))
+            before = {row[0]: row[1:] for row in AbsenceCounter.objects.filter(year=year, employee_id__in=chunk)
+                      .values_list("employee_id", "days", "longest_run", "level", "notified_level", "unit_id")}
+            previous = {eid: row[3] for eid, row in before.items()}
             counters = []
             for eid in chunk:
                 if eid not in people:
@@ -277,6 +278,8 @@ def recount(*, employee_ids: list[int], years: set[int], notify: bool = True) ->
                                                  sanction_code=found.sanction_code, days=total,
                                                  consecutive=longest, superior_user_id=boss))
                     notified = level
+                if before.get(eid) == (total, longest, level, notified, unit_id):
+                    continue  # unchanged: a re-import or a recount after an unrelated change writes nothing
                 counters.append(AbsenceCounter(employee_id=eid, year=year, unit_id=unit_id, unit_path=path,
                                                days=total, longest_run=longest, level=level,
                                                notified_level=notified))
