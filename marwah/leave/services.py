@@ -482,6 +482,13 @@ def save_permission_type(*, actor: User, institution_id: int, name: str, max_per
     return row
 
 
+@transaction.atomic
+def set_permission_type_active(*, actor: User, permission_type: PermissionType, active: bool) -> None:
+    permission_type.is_active = active
+    permission_type.save(update_fields=["is_active"])
+    record(actor=actor, action="leave.permission_type_active", target=permission_type, detail={"active": active})
+
+
 def ensure_permission_types(institution_id: int) -> None:
     """Give an institution the default permission types the first time it is used."""
     if PermissionType.objects.filter(institution_id=institution_id).exists():

@@ -18,6 +18,7 @@ urlpatterns = [
     path("saldo/", views.balances, name="balances"),
     path("saldo/<int:pk>/koreksi/", views.balance_correct, name="balance_correct"),
     path("jenis-izin/", views.permission_types, name="permission_types"),
+    path("jenis-izin/<int:pk>/aktif/", views.permission_type_toggle, name="permission_type_toggle"),
     path("presensi/impor/", views.attendance_import, name="import"),
     path("presensi/impor/terapkan/", views.attendance_apply, name="import_apply"),
     path("presensi/tandai/", views.attendance_mark, name="mark"),

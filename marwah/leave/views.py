@@ -298,6 +298,19 @@ def permission_types(request: HttpRequest) -> HttpResponse:
         "leave_types": rules.leave_types().values(), "annual": rules.annual_rules()})
 
 
+@require_POST
+@login_required
+def permission_type_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    _require_hr(user)
+    employee = selectors.employee_of(user)
+    row = PermissionType.objects.filter(pk=pk, institution_id=employee.institution_id).first() if employee else None
+    if row is None:
+        raise Http404
+    services.set_permission_type_active(actor=user, permission_type=row, active=not row.is_active)
+    return redirect("leave:permission_types")
+
+
 def _import_units(user: User) -> list[tuple[int, str]]:
     units = units_for_user(user, selectors.HR_ROLES).filter(depth__lte=3).order_by("path").only("id", "name", "depth")
     return [(u.pk, ("· " * u.depth) + u.name) for u in units[:1000]]

@@ -187,3 +187,20 @@ def test_hr_pages_refuse_others(office, as_user):
     for name in ("leave:balances", "leave:import", "leave:mark", "leave:permission_types"):
         assert as_user(office.staff).get(reverse(name)).status_code == 403
     assert as_user(office.staff).get(reverse("leave:supervision")).status_code == 403
+
+
+def test_hr_configures_permission_types(office, as_user):
+    from marwah.leave.models import PermissionType
+
+    hr = as_user(office.hr)
+    # HR's own record is at KPU RI, the same institution as the office.
+    assert hr.post(reverse("leave:permission_types"), {"name": "Izin dinas luar", "max_per_month": "3",
+                                                       "needs_document": "on"}).status_code == 302
+    row = PermissionType.objects.get(name="Izin dinas luar")
+    assert row.max_per_month == 3 and row.needs_document
+    hr.post(reverse("leave:permission_type_toggle", args=[row.pk]))
+    row.refresh_from_db()
+    assert not row.is_active
+    assert as_user(office.staff).post(reverse("leave:permission_type_toggle", args=[row.pk])).status_code == 403
+    form = as_user(office.staff).get(reverse("leave:new")).content.decode()
+    assert "Izin dinas luar" not in form and "Tidak masuk kerja" in form
