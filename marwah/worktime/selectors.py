@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -32,3 +34,9 @@ def get_holiday_for_editor(user: User, pk: int) -> Holiday:
     if holiday is None:
         raise Http404
     return holiday
+
+
+def cuti_bersama_days(year: int) -> list[date]:
+    """Active collective-leave days of a year: public data, no role needed (leave balances read it)."""
+    return list(Holiday.objects.filter(date__year=year, kind=Holiday.Kind.CUTI_BERSAMA, is_active=True)
+                .order_by("date").values_list("date", flat=True))
