@@ -104,3 +104,26 @@ def next_threshold(days_in_year: int) -> AbsenceThreshold | None:
 
 def applies_to(employment_type: str) -> bool:
     return employment_type in APPLIES_TO
+
+
+# --- Registration on /aturan/ ----------------------------------------------------------------------
+
+def _register() -> None:
+    from marwah.rules.catalog import rule
+
+    rule("absence.consecutive", area="sanctions",
+         decides=_("Ten consecutive working days absent without permission"),
+         value=_("Dismissal not at one's own request (PDHTAPS), whatever the yearly total"),
+         citations=(CONSECUTIVE_THRESHOLD.citation,),
+         used_in=("marwah.rules.absence.absence_sanction", "marwah.leave.selectors"))
+    rule("absence.pppk", area="sanctions",
+         decides=_("Whether the PP 94/2021 absence table applies to contract staff (PPPK)"),
+         value=_("Applied by default; PPPK discipline follows PP 49/2018"),
+         citations=(APPLIES_TO["pppk"],), used_in=("marwah.rules.absence.applies_to",))
+    rule("absence.superior_examines", area="sanctions",
+         decides=SUPERIOR_MUST_EXAMINE.text,
+         value=_("The superior is told when someone crosses an absence threshold, with the suggested sanction"),
+         citations=(SUPERIOR_MUST_EXAMINE.citation,), used_in=("marwah.leave.services",))
+
+
+_register()

@@ -187,3 +187,32 @@ PERMISSION_DEFAULTS: list[PermissionDefault] = [
     PermissionDefault("leave_early", _("Leaving during working hours"), max_per_month=4, max_hours=4),
     PermissionDefault("come_late", _("Coming in late"), max_per_month=4, max_hours=2),
 ]
+
+
+# --- Registration on /aturan/ ----------------------------------------------------------------------
+
+def _register() -> None:
+    from django.utils.text import format_lazy
+
+    from marwah.rules.catalog import AREAS, DEFAULT, UNCONFIRMED, rule
+
+    AREAS["leave"] = _("Leave and written permissions")
+    for item in _TYPES:
+        rule(f"leave.type.{item.code}", area="leave",
+             decides=format_lazy("{}: {}", _("Who may take it, for how long, with what proof"), item.label),
+             value=item.note, citations=(item.citation,), mark="" if item.confirmed else UNCONFIRMED,
+             used_in=("marwah.leave.services.check_draft", "marwah.leave.services.decide"))
+    annual = AnnualRules()
+    rule("leave.annual", area="leave",
+         decides=_("Annual leave per year and the unused days carried into the next year"),
+         value=_("12 working days a year; up to 6 unused days carried over (12 after two unused years)"),
+         citations=(annual.citation, annual.carry_citation),
+         used_in=("marwah.leave.services.ensure_balance", "marwah.leave.services.roll_over"))
+    for permission in PERMISSION_DEFAULTS:
+        rule(f"leave.permission.{permission.code}", area="leave",
+             decides=format_lazy("{}: {}", _("Short written permission (izin)"), permission.label),
+             value=_("A default each institution sets for itself (how many a month, how many hours)"),
+             citations=(permission.citation,), mark=DEFAULT, used_in=("marwah.leave.services.check_draft",))
+
+
+_register()

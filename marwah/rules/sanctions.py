@@ -146,19 +146,8 @@ SANCTIONS: dict[str, Sanction] = {
     )
 }
 
-# Unexcused absence per year -> PP 94/2021 sanction (regulations.md §2, PP 94/2021 Pasal 9–11).
-# The working-day count and the 10-consecutive-days rule are applied by rules.absence (leave app).
-ABSENCE_TABLE: list[tuple[int, int, str]] = [
-    (3, 3, "pp94_oral_reprimand"),
-    (4, 6, "pp94_written_reprimand"),
-    (7, 10, "pp94_dissatisfaction"),
-    (11, 13, "pp94_tukin_6"),
-    (14, 16, "pp94_tukin_9"),
-    (17, 20, "pp94_tukin_12"),
-    (21, 24, "pp94_demotion"),
-    (25, 27, "pp94_executor_post"),
-    (28, 366, "pp94_pdhtaps"),  # 28 days cumulative in a year (or 10 consecutive days)
-]
+# Unexcused absence -> PP 94/2021 sanction: the table (working days, and 10 consecutive working days
+# -> PDHTAPS) is data in rules.absence.
 ABSENCE_CITATION = Citation(PP94, "Pasal 9, Pasal 10 dan Pasal 11")
 
 
@@ -322,11 +311,11 @@ def tier_sanctions(tier: str) -> list[Sanction]:
     return [s for s in SANCTIONS.values() if s.track == DISCIPLINE_TRACK and s.tier == tier]
 
 
-def absence_sanction(days: int) -> Sanction | None:
-    for low, high, code in ABSENCE_TABLE:
-        if low <= days <= high:
-            return SANCTIONS[code]
-    return SANCTIONS["pp94_pdhtaps"] if days > 366 else None
+def absence_sanction(days: int, consecutive_working_days: int = 0) -> Sanction | None:
+    """The PP 94/2021 sanction for unexcused working days in a year (or in a row): rules.absence."""
+    from marwah.rules.absence import absence_sanction as from_table
+
+    return from_table(days_in_year=days, consecutive_working_days=consecutive_working_days)
 
 
 def _many(codes: list[Sanction], reason: Promise | str, citation: Citation, key: str = "") -> list[Suggestion]:

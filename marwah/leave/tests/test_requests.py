@@ -65,7 +65,7 @@ def test_request_approve_letter_verifies(office, holidays, as_user, tmp_path):
     assert "Nur Hidayat" in text and req.verify_code in text and "Ternate" not in text
 
     found = verify.lookup(req.verify_code)
-    assert found is not None and found.holder == "Nur Hidayat" and found.status == "berlaku"
+    assert found is not None and found.holder == "Nur Hidayat" and found.status == "sah"
     assert verify.lookup_sha256(req.pdf_sha256) == found
     assert "Ternate" not in repr(found)
     actions = set(AuditEntry.objects.values_list("action", flat=True))
