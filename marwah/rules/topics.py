@@ -41,3 +41,24 @@ DEFAULT_TOPICS: tuple[DefaultTopic, ...] = (
     DefaultTopic("kode-etik-kumham", _("Code of ethics of Kemenkumham employees"),
                  Citation("Peraturan Menkumham No. 20 Tahun 2017", "Kode Etik Pegawai"), "ministry"),
 )
+
+
+# Words that suggest a participant's question describes a violation (their own experience or one
+# they saw): the question page then offers the confidential reporting channel. Neutrality kinds carry
+# their own keywords in marwah.rules.violations; these cover sexual violence (UU 12/2022 TPKS Pasal 4-6,
+# 14), intimidation and bribery. A hint only: nothing is reported on the asker's behalf.
+VIOLATION_HINTS: tuple[str, ...] = (
+    "pelecehan", "dilecehkan", "melecehkan", "kekerasan seksual", "bermuatan seksual", "tanpa persetujuan",
+    "meraba", "diraba", "memegang saya", "dipegang", "menyentuh saya", "disentuh", "dipaksa", "memaksa saya",
+    "mengancam", "diancam", "intimidasi", "diintimidasi", "foto pribadi", "video pribadi", "suap", "gratifikasi",
+    "pungutan", "harassed", "harassment", "touched me", "threatened",
+)
+
+
+def describes_violation(text: str) -> bool:
+    import re
+
+    from marwah.rules.violations import suggest_kinds
+
+    haystack = " " + re.sub(r"[^0-9a-z]+", " ", (text or "").lower()).strip() + " "
+    return any(f" {hint} " in haystack for hint in VIOLATION_HINTS) or bool(suggest_kinds(text))

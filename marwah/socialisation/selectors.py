@@ -220,10 +220,10 @@ def scope_employees(access: Access, unit: Unit) -> QuerySet[Employee]:
                                    is_active=True)
 
 
-def absent(access: Access, unit: Unit, limit: int = 100_000) -> QuerySet[Employee]:
+def absent(access: Access, unit: Unit) -> QuerySet[Employee]:
     present = Attendance.objects.filter(session=access.session, employee=OuterRef("pk"))
     return (scope_employees(access, unit).filter(~Exists(present)).select_related("unit")
-            .order_by("unit_path", "name")[:limit])
+            .order_by("unit_path", "name"))
 
 
 def attendance_list(session: Session, unit: Unit) -> QuerySet[Attendance]:

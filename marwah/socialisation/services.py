@@ -26,8 +26,7 @@ from django.utils.translation import gettext as _
 from marwah.audit.services import record
 from marwah.orgs.models import SEGMENT, Institution, Unit, decode_path
 from marwah.people.models import Employee
-from marwah.rules.topics import DEFAULT_TOPICS
-from marwah.rules.violations import suggest_kinds
+from marwah.rules.topics import DEFAULT_TOPICS, describes_violation
 from marwah.socialisation.models import (
     SHARDED_DEPTH,
     TALLY_SHARDS,
@@ -564,7 +563,7 @@ def ask_question(*, session: Session, text: str, employee: Employee | None, anon
         question = Question.objects.create(
             session=session, text=text[:2000], asker=None if anonymous else employee,
             created_at=now.replace(minute=0, second=0, microsecond=0) if anonymous else now,
-            describes_violation=bool(suggest_kinds(text)))
+            describes_violation=describes_violation(text))
         if anonymous:
             record(actor=None, action="social.question_asked", target=session, detail={"anonymous": True})
         else:

@@ -449,7 +449,7 @@ def absent_export(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.record_unit(access, request.GET.get("unit"))
     record(actor=user, action="social.absent_exported", target=access.session, unit=unit)
     rows = [[e.name, e.nip or e.employee_number or "", e.unit.name, e.phone, e.email]
-            for e in selectors.absent(access, unit)]
+            for e in selectors.absent(access, unit)[:100_000]]
     return _csv(f"belum-hadir-{access.session.pk}", [_("Name"), _("NIP / employee number"), _("Unit"), _("Phone"),
                                                      _("Email")], rows)
 
@@ -460,7 +460,7 @@ def remind(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     access = selectors.session_access(request, pk)
     unit = selectors.record_unit(access, request.POST.get("unit"))
-    sent = services.remind_absent(session=access.session, employees=list(selectors.absent(access, unit, 20_000)),
+    sent = services.remind_absent(session=access.session, employees=list(selectors.absent(access, unit)[:20_000]),
                                   actor=user)
     messages.success(request, _("Reminder emailed to %(n)s people not yet recorded.") % {"n": sent})
     return redirect("socialisation:session", pk=pk)
@@ -474,7 +474,7 @@ def codes(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     access = selectors.session_access(request, pk)
     unit = selectors.record_unit(access, request.POST.get("unit"))
-    people = list(selectors.absent(access, unit, 5000).filter(user__isnull=True))
+    people = list(selectors.absent(access, unit).filter(user__isnull=True)[:5000])
     issued = services.issue_codes(session=access.session, employees=people, actor=user)
     return _csv(f"kode-hadir-{access.session.pk}", [_("Name"), _("NIP / employee number"), _("Unit"), _("Phone"),
                                                     _("One-time code")],
