@@ -188,9 +188,9 @@ def test_import_meeting_participants_with_manual_matching(tree, people, make_ses
     assert statuses == ["matched", "matched", "unmatched", "duplicate"]
     # The hall's row: the leader knows it was Rina's colleague; a wrong NIP is refused with a message.
     colleague = make_person(tree.grobogan, username="budi", name="Budi Santoso").employee
-    wrong = leader.post(upload["Location"], {"action": "match", "line": 6, "who": "123"}, follow=True)
+    wrong = leader.post(upload["Location"], {"action": "match", "line": 7, "who": "123"}, follow=True)
     assert "NIP" in wrong.content.decode()
-    leader.post(upload["Location"], {"action": "match", "line": 6, "who": colleague.nip})
+    leader.post(upload["Location"], {"action": "match", "line": 7, "who": colleague.nip})
     leader.post(upload["Location"], {"action": "record"})
     recorded = set(Attendance.objects.filter(session=session).values_list("employee__name", flat=True))
     assert recorded == {"Rina", leader_emp.name, "Budi Santoso"}
