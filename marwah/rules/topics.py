@@ -1,6 +1,6 @@
 """Socialisation topics as data: each names the regulation it socialises, with its citation.
 
-An institution's topic catalog starts from these defaults (by institution kind); an
+An institution's topic catalog starts from these defaults (titles in Indonesian, as stored) (by institution kind); an
 administrator may add its own topics. The citations come from ../shared/seeds/ and
 ../shared/domain/regulations.md.
 """
@@ -9,36 +9,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
-
 from marwah.rules.catalog import Citation
-
-StrOrPromise = str | Promise
 
 
 @dataclass(frozen=True)
 class DefaultTopic:
     key: str
-    title: StrOrPromise
+    title: str  # Indonesian: it names Indonesian regulations and is stored as the topic's title
     citation: Citation
     institution_kind: str = ""  # "" for every kind of institution
 
 
 DEFAULT_TOPICS: tuple[DefaultTopic, ...] = (
-    DefaultTopic("pks-1341", _("Prevention of sexual violence at KPU (Keputusan KPU 1341/2024)"),
+    DefaultTopic("pks-1341", "Pencegahan Kekerasan Seksual di Lingkungan KPU (Keputusan KPU 1341/2024)",
                  Citation("Keputusan KPU No. 1341 Tahun 2024", "Pedoman Teknis Pencegahan Kekerasan Seksual"),
                  "election"),
-    DefaultTopic("kode-etik", _("Code of ethics of election organisers"),
+    DefaultTopic("kode-etik", "Kode Etik Penyelenggara Pemilu",
                  Citation("Peraturan DKPP No. 2 Tahun 2017", "Kode Etik dan Pedoman Perilaku Penyelenggara Pemilu"),
                  "election"),
-    DefaultTopic("netralitas-asn", _("Neutrality of civil servants in elections"),
+    DefaultTopic("netralitas-asn", "Netralitas ASN dalam Pemilu dan Pemilihan",
                  Citation("UU No. 20 Tahun 2023 tentang ASN; SKB Pedoman Netralitas Pegawai ASN", "")),
-    DefaultTopic("pakta-integritas", _("Integrity pact"),
+    DefaultTopic("pakta-integritas", "Pakta Integritas",
                  Citation("Permenpan RB No. 49 Tahun 2011", "Pedoman Umum Pakta Integritas", confirmed=False)),
-    DefaultTopic("pelindungan-data", _("Protection of internal data"),
+    DefaultTopic("pelindungan-data", "Pelindungan Data Internal",
                  Citation("UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi", "")),
-    DefaultTopic("kode-etik-kumham", _("Code of ethics of Kemenkumham employees"),
+    DefaultTopic("kode-etik-kumham", "Kode Etik Pegawai Kemenkumham",
                  Citation("Peraturan Menkumham No. 20 Tahun 2017", "Kode Etik Pegawai"), "ministry"),
 )
 

@@ -77,11 +77,9 @@ def ensure_default_topics(*, institution: Institution, actor: Any = None) -> lis
     for default in DEFAULT_TOPICS:
         if default.institution_kind and default.institution_kind != institution.kind:
             continue
-        with translation.override(settings.LANGUAGE_CODE):
-            title = str(default.title)
         topic, created = Topic.objects.get_or_create(
             institution=institution, key=default.key,
-            defaults={"title": title, "regulation": str(default.citation)})
+            defaults={"title": default.title, "regulation": str(default.citation)})
         if created:
             record(actor=actor, action="social.topic_created", target=topic, detail={"key": default.key})
         out.append(topic)
