@@ -126,6 +126,10 @@ class SessionUnit(models.Model):
         constraints = [models.UniqueConstraint(fields=["session", "unit"], name="soc_session_unit_unique")]
         indexes = [models.Index(fields=["unit_path"], name="soc_session_unit_path")]
 
+    def __str__(self) -> str:
+        return f"{self.session_id}:{self.unit_id}"
+
+
 
 class Speaker(models.Model):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="speakers")
@@ -209,6 +213,10 @@ class Reach(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["topic", "bucket", "employee"], name="soc_reach_once")]
 
+    def __str__(self) -> str:
+        return f"{self.topic_id}:{self.bucket}:{self.employee_id}"
+
+
 
 class TopicTally(models.Model):
     """Subtree count of people reached by a topic in a bucket, for one unit (sum over shards)."""
@@ -223,6 +231,10 @@ class TopicTally(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["topic", "bucket", "unit", "shard"], name="soc_tally_unique")]
         indexes = [models.Index(fields=["topic", "bucket", "parent_unit_id"], name="soc_tally_parent")]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}:{self.bucket}:{self.unit_id}:{self.shard}"
+
 
 
 class SessionTally(models.Model):
@@ -239,6 +251,10 @@ class SessionTally(models.Model):
         constraints = [models.UniqueConstraint(fields=["session", "unit", "shard"], name="soc_stally_unique")]
         indexes = [models.Index(fields=["session", "parent_unit_id"], name="soc_stally_parent")]
 
+    def __str__(self) -> str:
+        return f"{self.session_id}:{self.unit_id}:{self.shard}"
+
+
 
 class Headcount(models.Model):
     """Active people in a unit's subtree: the coverage denominator, refreshed set-based."""
@@ -247,6 +263,10 @@ class Headcount(models.Model):
     parent_unit_id = models.BigIntegerField(null=True, db_index=True)
     people = models.IntegerField(default=0)
     refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}:{self.people}"
+
 
 
 class Outreach(models.Model):
@@ -316,6 +336,10 @@ class AccessCode(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"code for {self.employee_id}"
+
+
 
 class AttendanceImport(models.Model):
     """A meeting tool's participant list, kept row by row so nothing is lost (matched, unmatched, recorded)."""
@@ -331,3 +355,6 @@ class AttendanceImport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -519,7 +519,7 @@ def _joined_at(text: str) -> datetime | None:
     for fmt in ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
                 "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M"):
         try:
-            return timezone.make_aware(datetime.strptime(text, fmt))
+            return datetime.strptime(text, fmt).replace(tzinfo=timezone.get_current_timezone())
         except ValueError:
             continue
     return None

@@ -181,7 +181,7 @@ def material_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("socialisation:session", pk=pk)
 
 
