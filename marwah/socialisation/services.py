@@ -186,6 +186,15 @@ def qr_path(session: Session, slot: int | None = None) -> str:
     return reverse("socialisation:scan", args=[session.pk, slot, qr_token(session, slot)])
 
 
+def qr_svg(url: str) -> str:
+    """An SVG without fixed size (a viewBox only), so the room screen can show it large."""
+    import segno
+
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(buf, kind="svg", scale=1, border=2, xmldecl=False, svgns=True, omitsize=True)
+    return buf.getvalue().decode()
+
+
 def checkin_window(session: Session) -> tuple[datetime, datetime]:
     return session.starts_at - CHECKIN_EARLY, session.ends_at + CHECKIN_GRACE
 

@@ -197,12 +197,10 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _screen_context(request: HttpRequest, access: selectors.Access) -> dict[str, Any]:
-    from marwah.pledges.pdf import qr_svg
-
     session = access.session
     url = request.build_absolute_uri(services.qr_path(session))
     present, late = selectors.session_counts(session, selectors._host(session))
-    return {"session": session, "url": url, "qr": qr_svg(url), "open": services.is_open(session),
+    return {"session": session, "url": url, "qr": services.qr_svg(url), "open": services.is_open(session),
             "present": present, "late": late, "slot_seconds": services.QR_SLOT_SECONDS}
 
 
@@ -338,7 +336,8 @@ def tick_toggle(request: HttpRequest, pk: int) -> HttpResponse:
     mark = Attendance.objects.filter(session=access.session, employee=employee).first()
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "socialisation/_tick_row.html", {
-            "session": access.session, "unit": unit, "employee": employee, "mark": mark})
+            "session": access.session, "unit": unit, "employee": employee, "mark": mark,
+            "oob": True, "present": selectors.session_counts(access.session, unit)[0]})
     return redirect(reverse("socialisation:tick", args=[pk]) + f"?unit={unit.pk}")
 
 
