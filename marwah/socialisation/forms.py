@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marwah.orgs.models import Unit
-from marwah.socialisation.models import Material, Outreach, Session, Topic
+from marwah.people.models import EmploymentType
+from marwah.socialisation.models import Material, Outreach, Programme, Session, Topic
 from marwah.socialisation.services import SpeakerSpec
 
 DT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -39,6 +40,8 @@ def _speakers(text: str, external: bool) -> list[SpeakerSpec]:
 
 class SessionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
+    programme: forms.ModelChoiceField[Programme] = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.none(), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Session.Kind.choices)
     mode = forms.ChoiceField(label=_("Form"), choices=Session.Mode.choices)
     topics: forms.ModelMultipleChoiceField[Topic] = forms.ModelMultipleChoiceField(
@@ -60,11 +63,14 @@ class SessionForm(forms.Form):
                                        widget=forms.Textarea(attrs={"rows": 2}),
                                        help_text=_("One per line: name — organisation."))
 
-    def __init__(self, *args: Any, units: QuerySet[Unit], topics: QuerySet[Topic], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: QuerySet[Unit], topics: QuerySet[Topic],
+                 programmes: QuerySet[Programme] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["host_unit"]).queryset = units
         cast(forms.ModelMultipleChoiceField, self.fields["participating"]).queryset = units
         cast(forms.ModelMultipleChoiceField, self.fields["topics"]).queryset = topics
+        if programmes is not None:
+            cast(forms.ModelChoiceField, self.fields["programme"]).queryset = programmes
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -89,6 +95,23 @@ class SessionForm(forms.Form):
     def initial_times() -> dict[str, Any]:
         start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
         return {"starts_at": start.replace(hour=9), "ends_at": start.replace(hour=11)}
+
+
+class ProgrammeForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    unit = UnitChoice(label=_("For the unit (with everything under it)"), queryset=Unit.objects.none(),
+                      empty_label=None)
+    topics: forms.ModelMultipleChoiceField[Topic] = forms.ModelMultipleChoiceField(
+        label=_("Topics"), queryset=Topic.objects.none(), widget=forms.CheckboxSelectMultiple)
+    employment_types = forms.MultipleChoiceField(
+        label=_("Employment types"), choices=EmploymentType.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("None chosen: everyone."))
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, units: QuerySet[Unit], topics: QuerySet[Topic], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        cast(forms.ModelMultipleChoiceField, self.fields["topics"]).queryset = topics
 
 
 class ApelForm(forms.Form):

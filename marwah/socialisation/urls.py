@@ -32,4 +32,5 @@ urlpatterns = [
     path("cakupan/hitung-ulang/", views.refresh_headcounts, name="refresh_headcounts"),
     path("topik/", views.topics, name="topics"),
     path("media/", views.outreach, name="outreach"),
+    path("program/", views.programmes, name="programmes"),
 ]

@@ -33,6 +33,7 @@ from marwah.socialisation.forms import (
     ImportForm,
     MaterialForm,
     OutreachForm,
+    ProgrammeForm,
     QuestionForm,
     SessionForm,
     TopicForm,
@@ -110,8 +111,12 @@ def session_new(request: HttpRequest) -> HttpResponse:
     user = _organiser(request)
     units = selectors.organiser_units(user)
     topics = selectors.topics_for_user(user)
-    form = SessionForm(request.POST or None, units=units, topics=topics,
-                       initial=SessionForm.initial_times())
+    programmes = selectors.programmes_for_user(user)
+    initial = SessionForm.initial_times()
+    chosen = programmes.filter(pk=parse_id(request.GET.get("programme")) or 0).first()
+    if chosen:
+        initial.update(programme=chosen, host_unit=chosen.unit, topics=list(chosen.topics.all()))
+    form = SessionForm(request.POST or None, units=units, topics=topics, programmes=programmes, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         host = data["host_unit"]
@@ -120,7 +125,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
                 actor=user, kind=data["kind"], title=data["title"], topics=list(data["topics"]), host_unit=host,
                 participating=list(data["participating"]), starts_at=data["starts_at"], ends_at=data["ends_at"],
                 mode=data["mode"], place=data["place"], meeting_url=data["meeting_url"],
-                speakers=form.speaker_specs())
+                speakers=form.speaker_specs(), programme=data["programme"])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -663,3 +668,29 @@ def outreach(request: HttpRequest) -> HttpResponse:
         "items": selectors.outreach_for_user(user).filter(date__gte=since)[:200],
         "form": form if selectors.role_paths(user, selectors.ORGANISERS) else None},
         status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programmes(request: HttpRequest) -> HttpResponse:
+    """Series of sessions; organisers create them for a unit in their scope."""
+    user = _user(request)
+    if not selectors.role_paths(user, selectors.READERS):
+        raise Http404
+    is_organiser = bool(selectors.role_paths(user, selectors.ORGANISERS))
+    form = ProgrammeForm(request.POST or None, units=selectors.organiser_units(user),
+                         topics=selectors.topics_for_user(user))
+    if request.method == "POST":
+        if not is_organiser:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            services.create_programme(actor=user, unit=data["unit"], title=data["title"],
+                                      organiser_role=selectors.organiser_role_at(user, data["unit"]),
+                                      topics=list(data["topics"]), employment_types=data["employment_types"],
+                                      description=data["description"])
+            messages.success(request, _("Programme saved."))
+            return redirect("socialisation:programmes")
+    items = selectors.programmes_for_user(user).prefetch_related("topics", "sessions").order_by("-created_at")[:100]
+    return render(request, "socialisation/programmes.html", {
+        "programmes": items, "form": form if is_organiser else None}, status=400 if form.errors else 200)
