@@ -18,12 +18,24 @@ class DefaultTopic:
     title: str  # Indonesian: it names Indonesian regulations and is stored as the topic's title
     citation: Citation
     institution_kind: str = ""  # "" for every kind of institution
+    quiz: tuple[tuple[str, tuple[str, ...], int], ...] = ()  # (question, options, index of the right one)
+
+
+PKS_QUIZ = (
+    ("Menurut UU 12/2022 (TPKS), apakah pesan atau komentar bernuansa seksual yang membuat rekan kerja merasa "
+     "terhina termasuk kekerasan seksual?", ("Ya, pelecehan seksual nonfisik (Pasal 5)", "Tidak, hanya candaan",
+                                             "Hanya jika dilakukan atasan"), 0),
+    ("Ke mana pegawai KPU kabupaten/kota melaporkan dugaan kekerasan seksual?",
+     ("Satgas PKS KPU Provinsi", "Hanya kepada atasan langsung", "Tidak perlu dilaporkan"), 0),
+    ("Menyebarkan foto pribadi seseorang tanpa persetujuannya adalah …",
+     ("Kekerasan seksual berbasis elektronik (Pasal 14)", "Urusan pribadi", "Pelanggaran disiplin ringan"), 0),
+)
 
 
 DEFAULT_TOPICS: tuple[DefaultTopic, ...] = (
     DefaultTopic("pks-1341", "Pencegahan Kekerasan Seksual di Lingkungan KPU (Keputusan KPU 1341/2024)",
                  Citation("Keputusan KPU No. 1341 Tahun 2024", "Pedoman Teknis Pencegahan Kekerasan Seksual"),
-                 "election"),
+                 "election", PKS_QUIZ),
     DefaultTopic("kode-etik", "Kode Etik Penyelenggara Pemilu",
                  Citation("Peraturan DKPP No. 2 Tahun 2017", "Kode Etik dan Pedoman Perilaku Penyelenggara Pemilu"),
                  "election"),

@@ -167,6 +167,18 @@ class TopicForm(forms.Form):
     regulation = forms.CharField(label=_("Source regulation"), max_length=300,
                                  help_text=_("E.g. Keputusan KPU No. 1341 Tahun 2024, Pasal 4."))
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    quiz = forms.CharField(label=_("Short quiz (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("One question per line: question | option | *right option | option"))
+
+    def clean_quiz(self) -> list[dict[str, Any]]:
+        from django.core.exceptions import ValidationError
+
+        from marwah.socialisation.services import parse_quiz
+
+        try:
+            return parse_quiz(self.cleaned_data.get("quiz", ""))
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
 
 
 class MaterialForm(forms.Form):

@@ -269,6 +269,16 @@ def get_topic_for_user(user: User, pk: Any) -> Topic:
     return topic
 
 
+def get_topic_for_participant(user: User, employee: Employee | None, pk: Any) -> Topic:
+    """A topic with a quiz, for its institution's employees and readers."""
+    number = parse_id(pk)
+    allowed = institution_ids(user) | ({employee.institution_id} if employee else set())
+    topic = Topic.objects.filter(pk=number, institution_id__in=allowed).exclude(quiz=[]).first() if number else None
+    if topic is None:
+        raise Http404
+    return topic
+
+
 def organiser_units(user: User) -> QuerySet[Unit]:
     """Units a session may be hosted at or opened to: the user's organiser roots and two levels below."""
     q = Q(pk__in=[])

@@ -79,7 +79,9 @@ def ensure_default_topics(*, institution: Institution, actor: Any = None) -> lis
             continue
         topic, created = Topic.objects.get_or_create(
             institution=institution, key=default.key,
-            defaults={"title": default.title, "regulation": str(default.citation)})
+            defaults={"title": default.title, "regulation": str(default.citation),
+                      "quiz": [{"q": q, "options": list(options), "answer": answer}
+                               for q, options, answer in default.quiz]})
         if created:
             record(actor=actor, action="social.topic_created", target=topic, detail={"key": default.key})
         out.append(topic)
@@ -120,6 +122,23 @@ def create_programme(*, actor: Any, unit: Unit, title: str, organiser_role: str,
         programme.topics.set(topics)
         record(actor=actor, action="social.programme_created", target=programme, unit=unit)
     return programme
+
+
+def parse_quiz(text: str) -> list[dict[str, Any]]:
+    """One question per line: `question | option | *right option | option`."""
+    out = []
+    for n, line in enumerate((raw for raw in text.splitlines() if raw.strip()), start=1):
+        question, *options = [part.strip() for part in line.split("|")]
+        right = [i for i, option in enumerate(options) if option.startswith("*")]
+        if not question or len(options) < 2 or len(right) != 1:
+            raise ValidationError(_("Quiz line %(n)s: write the question, then at least two options separated by "
+                                    "\"|\", with exactly one marked * as the right answer.") % {"n": n})
+        out.append({"q": question, "options": [o.lstrip("*").strip() for o in options], "answer": right[0]})
+    return out
+
+
+def quiz_score(topic: Topic, answers: dict[int, int]) -> int:
+    return sum(1 for i, item in enumerate(topic.quiz) if answers.get(i) == item["answer"])
 
 
 # --- Sessions --------------------------------------------------------------------------------------

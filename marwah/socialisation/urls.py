@@ -31,6 +31,7 @@ urlpatterns = [
     path("cakupan/ekspor.<str:fmt>", views.coverage_export, name="coverage_export"),
     path("cakupan/hitung-ulang/", views.refresh_headcounts, name="refresh_headcounts"),
     path("topik/", views.topics, name="topics"),
+    path("topik/<int:pk>/kuis/", views.quiz, name="quiz"),
     path("media/", views.outreach, name="outreach"),
     path("program/", views.programmes, name="programmes"),
 ]

@@ -694,3 +694,23 @@ def programmes(request: HttpRequest) -> HttpResponse:
     items = selectors.programmes_for_user(user).prefetch_related("topics", "sessions").order_by("-created_at")[:100]
     return render(request, "socialisation/programmes.html", {
         "programmes": items, "form": form if is_organiser else None}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def quiz(request: HttpRequest, pk: int) -> HttpResponse:
+    """A topic's short quiz, for anyone of the topic's institution; the score is shown, not stored."""
+    employee = selectors.participant(request)
+    topic = selectors.get_topic_for_participant(_user(request), employee, pk)
+    score = None
+    answers: dict[int, int] = {}
+    if request.method == "POST":
+        for i in range(len(topic.quiz)):
+            choice = parse_id(request.POST.get(f"q{i}"))
+            if choice is not None:
+                answers[i] = choice
+        score = services.quiz_score(topic, answers)
+    items = [{"index": i, "q": item["q"], "options": list(enumerate(item["options"])), "chosen": answers.get(i),
+              "answer": item["answer"]} for i, item in enumerate(topic.quiz)]
+    return render(request, "socialisation/quiz.html", {"topic": topic, "items": items, "score": score,
+                                                        "total": len(items)})

@@ -77,3 +77,34 @@ def test_materials_attach_to_a_session(tree, people, make_session, as_user):
     assert "Paparan" in page and "Rekaman" in page
     assert as_user(people.employee).post(reverse("socialisation:material_add", args=[session.pk]),
                                          {"kind": "video", "title": "x", "url": "https://x.org"}).status_code == 404
+
+
+def test_topic_quiz_for_participants(tree, people, pks, as_user):
+    rina = as_user(people.employee)
+    page = rina.get(reverse("socialisation:quiz", args=[pks.pk]))
+    assert page.status_code == 200 and "UU 12/2022" in page.content.decode()
+    answers = {f"q{i}": item["answer"] for i, item in enumerate(pks.quiz)}
+    answers["q0"] = (pks.quiz[0]["answer"] + 1) % 3
+    scored = rina.post(reverse("socialisation:quiz", args=[pks.pk]), answers).content.decode()
+    assert f"{len(pks.quiz) - 1} dari {len(pks.quiz)} benar" in scored
+    # Kemenkumham's people do not see KPU's topics.
+    from conftest import make_person
+
+    other = make_person(tree.kanwil_ntt, username="pegawai_kum")
+    assert as_user(other).get(reverse("socialisation:quiz", args=[pks.pk])).status_code == 404
+
+
+def test_hr_adds_a_topic_with_a_quiz_and_bad_lines_are_explained(tree, people, as_user):
+    hr = as_user(people.hr)
+    bad = hr.post(reverse("socialisation:topics"), {"title": "Gratifikasi", "regulation": "Permenpan 20/2022",
+                                                    "quiz": "Apa itu gratifikasi? | pemberian | hadiah"})
+    assert bad.status_code == 400 and "Baris kuis 1" in bad.content.decode() and "Gratifikasi" in bad.content.decode()
+    ok = hr.post(reverse("socialisation:topics"), {"title": "Gratifikasi", "regulation": "Permenpan 20/2022",
+                                                   "quiz": "Wajib dilaporkan ke? | *KPK | Atasan saja"})
+    assert ok.status_code == 302
+    from marwah.socialisation.models import Topic
+
+    topic = Topic.objects.get(title="Gratifikasi")
+    assert topic.quiz == [{"q": "Wajib dilaporkan ke?", "options": ["KPK", "Atasan saja"], "answer": 0}]
+    assert as_user(people.leader_jateng).post(reverse("socialisation:topics"),
+                                              {"title": "x", "regulation": "y"}).status_code == 404
