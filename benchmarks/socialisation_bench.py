@@ -6,6 +6,8 @@ Usage (from the repository root; a separate database, never `test`):
   .venv/bin/marwah migrate -v0 && .venv/bin/marwah createcachetable
   .venv/bin/python benchmarks/socialisation_bench.py generate [--kpps 820000] [--targets 40000]
   .venv/bin/python benchmarks/socialisation_bench.py run [--workers 3] [--connections 16] [--duration 30]
+  (keep the same MARWAH_DATA_DIR for all steps: the session cookies are signed with its secret key;
+  `... targets` writes fresh check-in sessions.)
 
 `generate` builds the KPU tree of benchmarks/pledges_generate.py (set-based SQL; --kpps sets its size),
 counts people per unit with the real `refresh_headcounts`, marks 30% of everyone as already reached by
@@ -152,7 +154,8 @@ def make_targets(session, count: int) -> None:
     for i, employee_id in enumerate(ids):
         key = f"{prefix}{i:06d}".ljust(32, "x")
         data = store.encode({CODE_SESSION_KEY: employee_id, CODE_SESSION_UNTIL: until,
-                             GRANT_KEY: {str(session.pk): until}, "_touched": int(time.time())})
+                             # Stamped as the scan's GET has just saved it (the grant): no second write on the POST.
+                             GRANT_KEY: {str(session.pk): until}, "_touched": int(time.time()) + 3600})
         rows.append(DjangoSession(session_key=key, session_data=data, expire_date=expire))
         keys.append(key)
     DjangoSession.objects.bulk_create(rows, batch_size=5000)
@@ -229,6 +232,10 @@ def run(args: argparse.Namespace) -> None:
             after = Attendance.objects.filter(session=session).count()
             print(out)
             print(f"check-ins recorded: {after - before} in {elapsed:.1f} s = {(after - before) / elapsed:.0f} /s")
+            out = subprocess.run(["wrk", "-t2", f"-c{args.connections}", "-d10s", "--latency",
+                                  f"http://127.0.0.1:{args.port}/health/"], capture_output=True, text=True,
+                                 check=True).stdout
+            print(f"calibration: GET /health/ (no database work) {wrk_summary(out)}")
         key = admin_session()
         levels = [("national", Unit.objects.get(depth=0)), ("province", Unit.objects.filter(depth=1).order_by("id")[0]),
                   ("regency", Unit.objects.filter(depth=2).order_by("id")[0]),
@@ -263,7 +270,7 @@ def services_year(session) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("command", choices=["generate", "run"])
+    ap.add_argument("command", choices=["generate", "targets", "run"])
     ap.add_argument("--kpps", type=int, default=820_000)
     ap.add_argument("--targets", type=int, default=40_000)
     ap.add_argument("--workers", type=int, default=3)
@@ -272,6 +279,11 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=8610)
     ap.add_argument("--skip-load", action="store_true")
     args = ap.parse_args()
+    if args.command == "targets":  # fresh check-in sessions (e.g. after a run used them, or a new MARWAH_DATA_DIR)
+        from marwah.socialisation.models import Session
+
+        make_targets(Session.objects.get(pk=int((OUT / "session.txt").read_text())), args.targets)
+        return
     (generate if args.command == "generate" else run)(args)
 
 

@@ -49,10 +49,10 @@ def participant(request: HttpRequest) -> Employee | None:
     """The logged-in user's employee record, or the one a one-time code opened in this browser."""
     user = request.user
     if user.is_authenticated:
-        return Employee.objects.filter(user=user, is_active=True).select_related("unit").first()
+        return Employee.objects.filter(user=user, is_active=True).first()
     employee_id = request.session.get(CODE_SESSION_KEY)
     if employee_id and request.session.get(CODE_SESSION_UNTIL, 0) > time.time():
-        return Employee.objects.filter(pk=employee_id, is_active=True).select_related("unit").first()
+        return Employee.objects.filter(pk=employee_id, is_active=True).first()
     return None
 
 

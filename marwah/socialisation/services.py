@@ -268,6 +268,10 @@ def _bump_topics(cur: Any, reached: list[tuple[int, str]], path: str, *, sign: i
         values)
 
 
+def is_late(session: Session, at: datetime) -> bool:
+    return at > session.starts_at + timedelta(minutes=session.late_after_minutes)
+
+
 def session_topic_ids(session: Session) -> list[int]:
     cached = getattr(session, "_topic_ids", None)
     if cached is None:
@@ -282,7 +286,7 @@ def record_attendance(*, session: Session, employee: Employee, method: str, acto
     The person's first attendance of a topic in a year/quarter raises that topic's coverage tallies."""
     at = at or timezone.now()
     if late is None:
-        late = at > session.starts_at + timedelta(minutes=session.late_after_minutes)
+        late = is_late(session, at)
     day = timezone.localdate(session.starts_at)
     buckets = buckets_for(day)
     topic_ids = session_topic_ids(session)

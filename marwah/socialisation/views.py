@@ -265,8 +265,12 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.is_open(session):
         return render(request, "socialisation/scan_invalid.html", status=410)
     actor = request.user if request.user.is_authenticated else None
-    new = services.record_attendance(session=session, employee=employee, method=Attendance.Method.QR, actor=actor)
-    mine = Attendance.objects.filter(session=session, employee=employee).first()
+    now = timezone.now()
+    new = services.record_attendance(session=session, employee=employee, method=Attendance.Method.QR, actor=actor,
+                                     at=now)
+    # The fresh row is known without reading it back (the hot path of a room checking in at once).
+    mine = (Attendance(at=now, late=services.is_late(session, now)) if new
+            else Attendance.objects.filter(session=session, employee=employee).only("at", "late").first())
     return render(request, "socialisation/checked_in.html", {
         "session": session, "employee": employee, "mine": mine, "new": new})
 
