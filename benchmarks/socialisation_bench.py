@@ -145,7 +145,9 @@ def make_targets(session, count: int) -> None:
     from marwah.socialisation.selectors import CODE_SESSION_KEY, CODE_SESSION_UNTIL, GRANT_KEY
 
     with connection.cursor() as cur:  # a random sample without sorting millions of rows
-        cur.execute("SELECT id FROM people_employee TABLESAMPLE SYSTEM (5) WHERE id %% 10 >= 3 LIMIT %s", [count])
+        cur.execute("SELECT id FROM people_employee e TABLESAMPLE SYSTEM (5) WHERE id %% 10 >= 3 AND NOT EXISTS "
+                    "(SELECT 1 FROM socialisation_attendance a WHERE a.session_id = %s AND a.employee_id = e.id) "
+                    "LIMIT %s", [session.pk, count])
         ids = [row[0] for row in cur.fetchall()]
     store, until = SessionStore(), time.time() + 3 * 86400
     expire = timezone.now() + timezone.timedelta(days=3)
