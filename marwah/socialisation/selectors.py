@@ -356,5 +356,17 @@ def not_reached(topic: Topic, bucket: str, unit: Unit) -> QuerySet[Employee]:
             .filter(~Exists(reached)).select_related("unit").order_by("unit_path", "name", "id"))
 
 
+def latest_topic_id(unit: Unit) -> int | None:
+    """The topic most recently followed by anyone under the unit (the coverage page's default)."""
+    return (TopicTally.objects.filter(unit=unit).exclude(bucket__contains="-").order_by("-bucket", "-id")
+            .values_list("topic_id", flat=True).first())
+
+
+def latest_year(topic: Topic, unit: Unit) -> str | None:
+    years = (TopicTally.objects.filter(topic=topic, unit=unit).exclude(bucket__contains="-")
+             .order_by("-bucket").values_list("bucket", flat=True)[:1])
+    return next(iter(years), None)
+
+
 def headcount_refreshed_at(unit: Unit) -> Any:
     return Headcount.objects.filter(unit=unit).values_list("refreshed_at", flat=True).first()

@@ -539,13 +539,14 @@ def question_answer(request: HttpRequest, pk: int, question: int) -> HttpRespons
 
 # --- Coverage --------------------------------------------------------------------------------------
 
-def _bucket(request: HttpRequest) -> str:
+def _bucket(request: HttpRequest, topic: Any = None, unit: Any = None) -> str:
+    """The period asked for; by default the latest year in which the topic reached anyone under the unit."""
     value = request.GET.get("period", "")
-    year = timezone.localdate().year
     if len(value) == 4 and value.isdigit() or len(value) == 7 and value[:4].isdigit() and value[4:6] == "-Q" \
             and value[6] in "1234":
         return value
-    return str(year)
+    latest = selectors.latest_year(topic, unit) if topic is not None and unit is not None else None
+    return latest or str(timezone.localdate().year)
 
 
 def _periods() -> list[str]:
@@ -562,8 +563,9 @@ def coverage(request: HttpRequest) -> HttpResponse:
         raise Http404
     unit = selectors.coverage_unit(user, request.GET.get("unit"))
     topic = selectors.get_topic_for_user(user, request.GET.get("topic")) if request.GET.get("topic") else \
-        next((t for t in topics if t.institution_id == unit.institution_id), topics[0])
-    bucket = _bucket(request)
+        next((t for t in topics if t.pk == selectors.latest_topic_id(unit)),
+             next((t for t in topics if t.institution_id == unit.institution_id), topics[0]))
+    bucket = _bucket(request, topic, unit)
     crumbs = [u for u in ancestors(unit) if has_role(user, selectors.READERS, u)]
     return render(request, "socialisation/coverage.html", {
         "topics": topics, "topic": topic, "bucket": bucket, "periods": _periods(), "unit": unit, "crumbs": crumbs,
