@@ -567,9 +567,13 @@ def coverage(request: HttpRequest) -> HttpResponse:
              next((t for t in topics if t.institution_id == unit.institution_id), topics[0]))
     bucket = _bucket(request, topic, unit)
     crumbs = [u for u in ancestors(unit) if has_role(user, selectors.READERS, u)]
+    total = selectors.coverage(topic, bucket, unit)
+    children = selectors.coverage_children(topic, bucket, unit)
+    own = selectors.Coverage(total.in_scope - sum(c.in_scope for _u, c in children),
+                             total.reached - sum(c.reached for _u, c in children))
     return render(request, "socialisation/coverage.html", {
         "topics": topics, "topic": topic, "bucket": bucket, "periods": _periods(), "unit": unit, "crumbs": crumbs,
-        "total": selectors.coverage(topic, bucket, unit), "children": selectors.coverage_children(topic, bucket, unit),
+        "total": total, "children": children, "own": own,
         "refreshed": selectors.headcount_refreshed_at(unit),
         "can_refresh": has_role(user, (Role.ADMIN, Role.HR), unit)})
 
