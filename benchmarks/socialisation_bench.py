@@ -262,6 +262,8 @@ def run(args: argparse.Namespace) -> None:
     rows = Reach.objects.filter(topic=topic, bucket=year).count()
     print(f"counters: {tally.reached} reached of {tally.in_scope} people; Reach rows {rows}; "
           f"tally rows {TopicTally.objects.filter(topic=topic, bucket=year).count()}")
+    present = selectors.session_counts(session, root)[0]
+    print(f"session tally says {present} present; attendance rows {Attendance.objects.filter(session=session).count()}")
 
 
 def services_year(session) -> str:
