@@ -92,6 +92,9 @@ def sections(*, user: Any, unit: Any, period: Period) -> list[Section]:
             if exc.name in (f"marwah.{app}.monitoring", f"marwah.{app}"):
                 continue
             raise
+        if hasattr(module, "sections"):  # an app reporting under more than one strategy point
+            out.extend(module.sections(user=user, unit=unit, period=period))
+            continue
         found = module.section(user=user, unit=unit, period=period)
         if found is not None:
             out.append(found)
