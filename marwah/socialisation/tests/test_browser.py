@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from conftest import browser_login, screenshot
 from marwah.people.models import Employee
@@ -67,11 +68,11 @@ def test_organiser_ticks_attendance_at_an_apel_on_phone(tree, people, pks, new_p
         phone.click(f"button[data-employee='{person.pk}']")
         phone.wait_for_selector(f".is-present button[data-employee='{person.pk}']")
     phone.fill("#tick-search", "Agus")
-    phone.wait_for_function("document.querySelectorAll('#tick-rows li').length === 1")
+    expect(phone.locator("#tick-rows li")).to_have_count(1)  # no wait_for_function: the page's CSP forbids eval
     phone.click("#tick-rows button.tick-btn")
     phone.wait_for_selector("#tick-rows .is-present")
     phone.fill("#tick-search", "")
-    phone.wait_for_function("document.querySelectorAll('#tick-rows li').length > 1")
+    expect(phone.locator("#tick-rows li").nth(1)).to_be_visible()
     assert "3 hadir" in phone.inner_text("#present-count")
     screenshot(phone, "socialisation-phone-apel-ticked")
     names = set(Attendance.objects.values_list("employee__name", flat=True))
