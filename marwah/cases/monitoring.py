@@ -9,7 +9,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+
+# Strings live in the monitoring app's catalog (marwah/monitoring/texts.py), so the monitoring
+# work does not rewrite this app's catalog.
+from django.utils.translation import gettext as t_
 
 from marwah.cases.models import Case, CaseEvent, Decision, Status
 from marwah.core.figures import Figure, Period, Section, Table
@@ -90,18 +93,18 @@ def _grid(cats: list[str], columns: list[str], cell: Any, key: str, title: str, 
     out = []
     others = [c for c in cats if c != SEXUAL_VIOLENCE]
     if others:
-        rows = []
+        rows: list[list[Any]] = []
         for cat in others:
             values = [int(cell(cat, col) or 0) for col in range(len(columns))]
             rows.append([_label(cat), *values, sum(values)])
         totals = [sum(r[i] for r in rows) for i in range(1, len(columns) + 2)]
-        rows.append([_("Total"), *totals])
-        out.append(Table(key=key, title=title, columns=[_("Category"), *columns, _("Total")], rows=rows,
+        rows.append([t_("Total"), *totals])
+        out.append(Table(key=key, title=title, columns=[t_("Category"), *columns, t_("Total")], rows=rows,
                          has_total_row=True, has_total_column=True, note=note))
     if SEXUAL_VIOLENCE in cats:
         values = [int(cell(SEXUAL_VIOLENCE, col) or 0) for col in range(len(columns))]
-        out.append(Table(key=f"{key}_sv", title=_("%(title)s: sexual violence") % {"title": title},
-                         columns=[_("Category"), *columns, _("Total")],
+        out.append(Table(key=f"{key}_sv", title=t_("%(title)s: sexual violence") % {"title": title},
+                         columns=[t_("Category"), *columns, t_("Total")],
                          rows=[[_label(SEXUAL_VIOLENCE), *values, sum(values)]], sensitive_rows=frozenset({0}),
                          has_total_column=True, note=note))
     return out
@@ -142,12 +145,11 @@ def section(*, user: Any, unit: Any, period: Period) -> Section | None:
     overdue = casestats.overdue_now(unit.path, cats, today)
     if not (now or before or stock):
         return None
-    sv_only = cats == [SEXUAL_VIOLENCE]
     others = [c for c in cats if c != SEXUAL_VIOLENCE]
     statuses = [s for s in Status]
     tables = [
         *_grid(cats, [str(s.label) for s in statuses], lambda c, i: _sum(now, f"status:{statuses[i].value}", c),
-              "cases.status", _("Cases reported in the period, by category and current status")),
+              "cases.status", t_("Cases reported in the period, by category and current status")),
     ]
     ages = {(cat, i): 0 for cat in cats for i in range(len(AGE_BUCKETS))}
     for (month, cat), n in stock.items():
@@ -155,16 +157,16 @@ def section(*, user: Any, unit: Any, period: Period) -> Section | None:
         for i, (lo, hi) in enumerate(AGE_BUCKETS):
             if _in(age, lo, hi):
                 ages[(cat, i)] += n
-    tables.extend(_grid(cats, [_("%(range)s days") % {"range": _bucket_label(lo, hi)} for lo, hi in AGE_BUCKETS],
-                        lambda c, i: ages[(c, i)], "cases.age", _("Open cases by age (days since the report)"),
-                        note=_("Ages counted from the month the report arrived.")))
+    tables.extend(_grid(cats, [t_("%(range)s days") % {"range": _bucket_label(lo, hi)} for lo, hi in AGE_BUCKETS],
+                        lambda c, i: ages[(c, i)], "cases.age", t_("Open cases by age (days since the report)"),
+                        note=t_("Ages counted from the month the report arrived.")))
     late = {(cat, i): 0 for cat in cats for i in range(len(LATE_BUCKETS))}
     for (cat, due), n in overdue.items():
         for i, (lo, hi) in enumerate(LATE_BUCKETS):
             if _in((today - due).days, lo, hi):
                 late[(cat, i)] += n
-    tables.extend(_grid(cats, [_("%(range)s days late") % {"range": _bucket_label(lo, hi)} for lo, hi in LATE_BUCKETS],
-                        lambda c, i: late[(c, i)], "cases.overdue", _("Open cases past their deadline, by days late")))
+    tables.extend(_grid(cats, [t_("%(range)s days late") % {"range": _bucket_label(lo, hi)} for lo, hi in LATE_BUCKETS],
+                        lambda c, i: late[(c, i)], "cases.overdue", t_("Open cases past their deadline, by days late")))
     limit = threshold()
     time_rows = []
     for cat in cats:
@@ -176,16 +178,16 @@ def section(*, user: Any, unit: Any, period: Period) -> Section | None:
                           None if hide_v else casestats.percentile(tv, 0.9), nd,
                           None if hide_d else casestats.percentile(td, 0.5),
                           None if hide_d else casestats.percentile(td, 0.9)])
-    tables.append(Table(key="cases.time", title=_("Days from report to verification and to decision"),
-                        columns=[_("Category"), _("Verified"), _("Median"), _("90th percentile"), _("Decided"),
-                                 _("Median"), _("90th percentile")],
+    tables.append(Table(key="cases.time", title=t_("Days from report to verification and to decision"),
+                        columns=[t_("Category"), t_("Verified"), t_("Median"), t_("90th percentile"), t_("Decided"),
+                                 t_("Median"), t_("90th percentile")],
                         rows=time_rows, sensitive_rows=_sv_rows(cats), chart="none",
-                        note=_("Calendar days; a median of few cases of sexual violence is not shown.")))
+                        note=t_("Calendar days; a median of few cases of sexual violence is not shown.")))
     codes = sorted({m.split(":", 1)[1] for (_c, _k, m) in now if m.startswith("sanction:")})
-    for group, title, key in ((others, _("Sanctions decided in the period"), "cases.sanctions"),
+    for group, title, key in ((others, t_("Sanctions decided in the period"), "cases.sanctions"),
                               ([SEXUAL_VIOLENCE] if SEXUAL_VIOLENCE in cats else [],
-                               _("Sanctions decided in the period: sexual violence"), "cases.sanctions_sv")):
-        rows = []
+                               t_("Sanctions decided in the period: sexual violence"), "cases.sanctions_sv")):
+        rows: list[list[Any]] = []
         for code in codes:
             values = [_sum(now, f"sanction:{code}", c) for c in group]
             sanction = SANCTIONS.get(code)
@@ -193,31 +195,31 @@ def section(*, user: Any, unit: Any, period: Period) -> Section | None:
                 rows.append([str(sanction.label) if sanction else code, *values, sum(values)])
         if not rows:
             continue
-        rows.append([_("Total"), *[sum(r[i] for r in rows) for i in range(1, len(group) + 2)]])
-        tables.append(Table(key=key, title=title, columns=[_("Sanction"), *[_label(c) for c in group], _("Total")],
+        rows.append([t_("Total"), *[sum(r[i] for r in rows) for i in range(1, len(group) + 2)]])
+        tables.append(Table(key=key, title=title, columns=[t_("Sanction"), *[_label(c) for c in group], t_("Total")],
                             rows=rows, sensitive_columns=frozenset(range(1, len(group) + 2))
                             if group == [SEXUAL_VIOLENCE] else frozenset(),
                             has_total_row=True, has_total_column=True))
     figures = []
     groups = [(others, "", "")] if others else []
     if SEXUAL_VIOLENCE in cats:
-        groups.append(([SEXUAL_VIOLENCE], "_sv", _(" (sexual violence)")))
+        groups.append(([SEXUAL_VIOLENCE], "_sv", t_(" (sexual violence)")))
     for group, suffix, tail in groups:
         sens = group == [SEXUAL_VIOLENCE]
-        tail = tail if sens or SEXUAL_VIOLENCE not in cats else _(" (other than sexual violence)")
+        tail = tail if sens or SEXUAL_VIOLENCE not in cats else t_(" (other than sexual violence)")
 
         def total(t: dict[tuple[str, str, str], int], measure: str, group: list[str] = group) -> int:
             return sum(_sum(t, measure, c) for c in group)
         figures += [
-            Figure(f"cases.open{suffix}", _("Open cases now") + tail,
+            Figure(f"cases.open{suffix}", t_("Open cases now") + tail,
                    sum(v for (_m, c), v in stock.items() if c in group), sensitive=sens),
-            Figure(f"cases.verified{suffix}", _("Verified in the period") + tail, total(now, "verified"),
+            Figure(f"cases.verified{suffix}", t_("Verified in the period") + tail, total(now, "verified"),
                    total(before, "verified"), sensitive=sens),
-            Figure(f"cases.decided{suffix}", _("Decided in the period") + tail, total(now, "decided"),
+            Figure(f"cases.decided{suffix}", t_("Decided in the period") + tail, total(now, "decided"),
                    total(before, "decided"), sensitive=sens),
-            Figure(f"cases.missed{suffix}", _("Deadlines missed in the period") + tail, total(now, "missed"),
+            Figure(f"cases.missed{suffix}", t_("Deadlines missed in the period") + tail, total(now, "missed"),
                    total(before, "missed"), sensitive=sens),
-            Figure(f"cases.overdue{suffix}", _("Open cases past their deadline") + tail,
+            Figure(f"cases.overdue{suffix}", t_("Open cases past their deadline") + tail,
                    sum(n for (c, _d), n in overdue.items() if c in group), sensitive=sens),
         ]
     if others:
@@ -228,13 +230,13 @@ def section(*, user: Any, unit: Any, period: Period) -> Section | None:
                     out[b] += n
             return out
         figures += [
-            Figure("cases.verify_median", _("Median days to verification"), casestats.percentile(hist(now, "tv:"), 0.5),
+            Figure("cases.verify_median", t_("Median days to verification"), casestats.percentile(hist(now, "tv:"), 0.5),
                    casestats.percentile(hist(before, "tv:"), 0.5), kind="days"),
-            Figure("cases.decide_median", _("Median days to decision"), casestats.percentile(hist(now, "td:"), 0.5),
+            Figure("cases.decide_median", t_("Median days to decision"), casestats.percentile(hist(now, "td:"), 0.5),
                    casestats.percentile(hist(before, "td:"), 0.5), kind="days"),
-            Figure("cases.decide_p90", _("90th percentile days to decision"),
+            Figure("cases.decide_p90", t_("90th percentile days to decision"),
                    casestats.percentile(hist(now, "td:"), 0.9), casestats.percentile(hist(before, "td:"), 0.9),
                    kind="days"),
         ]
-    return Section(key="cases", title=_("Enforcement: cases handled"), strategy_point=6, figures=figures,
+    return Section(key="cases", title=t_("Enforcement: cases handled"), strategy_point=6, figures=figures,
                    tables=tables, order=20)

@@ -28,6 +28,7 @@ JOBS = [
     Job("marwah.cases.tasks.check_deadlines_task", 60 * 60),  # reminders and escalations
     Job("marwah.cases.tasks.purge_expired_task", 24 * 60 * 60),  # retention
     Job("marwah.reporting.tasks.sweep_stale_drafts_task", 60 * 60),  # abandoned report drafts' files
+    Job("marwah.monitoring.tasks.remind_due_reports_task", 6 * 60 * 60),  # monitoring reports due soon
 ]
 
 

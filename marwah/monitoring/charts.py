@@ -44,7 +44,7 @@ def bar_chart(pub: PublishedTable, *, width: int = 640) -> SafeString:
     for i, row in enumerate(body):
         y = 4 + i * row_h
         parts.append(f'<text x="{label_w - 6}" y="{y + bar_h * len(cols) / 2 + 4:.0f}" text-anchor="end" '
-                     f'font-size="11" fill="#222" class="mon-label">{escape(_short(str(row[0].text)))}</text>')
+                     f'font-size="10" fill="#222" class="mon-label">{escape(_short(str(row[0].text)))}</text>')
         for j, c in enumerate(cols):
             cell = row[c]
             yy = y + j * bar_h
@@ -68,5 +68,5 @@ def bar_chart(pub: PublishedTable, *, width: int = 640) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above
 
 
-def _short(text: str, n: int = 30) -> str:
+def _short(text: str, n: int = 28) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"

@@ -32,7 +32,7 @@ def _submit(kind: str, unit: Unit) -> Any:
     from marwah.rules.violations import category_of
 
     with transaction.atomic():
-        report = Report.objects.create(category=category_of(kind), kind=kind, institution=unit.institution,
+        report = Report.objects.create(category=category_of(kind) or "", kind=kind, institution=unit.institution,
                                        unit=unit, unit_path=unit.path, is_anonymous=True)
         report_submitted.send(sender=Report, report=report, report_key=crypto.new_key(), accused_employee_ids=[],
                               involved_employee_ids=[])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, timedelta
-from typing import Any
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -225,11 +225,10 @@ def remind_due(*, today: date | None = None) -> int:
                    detail={"period": period.start.isoformat(), "due": due.isoformat()})
             emails = [u.email for u in _people(unit, (Role.UNIT_LEADER,))]
             if emails:
-                transaction.on_commit(lambda emails=emails, unit=unit: send_mail(
-                    _("Monitoring report due on %(due)s") % {"due": due.isoformat()},
-                    _("The monitoring and evaluation report of %(unit)s for %(start)s – %(end)s is due on "
-                      "%(due)s.") % {"unit": unit.name, "start": period.start, "end": period.end, "due": due},
-                    None, emails, fail_silently=True))
+                subject = _("Monitoring report due on %(due)s") % {"due": due.isoformat()}
+                body = _("The monitoring and evaluation report of %(unit)s for %(start)s – %(end)s is due on "
+                         "%(due)s.") % {"unit": unit.name, "start": period.start, "end": period.end, "due": due}
+                transaction.on_commit(partial(send_mail, subject, body, None, emails, fail_silently=True))
             count += 1
     return count
 

@@ -154,7 +154,7 @@ def disclosed_cells(table: Table, hidden: set[Cell], primary: set[Cell], limit: 
     systems: list[tuple[dict[Cell, Fraction], Fraction]] = []
     for line in equations(table):
         vec: dict[Cell, Fraction] = {}
-        rhs = Fraction(0)
+        rhs: Fraction = Fraction(0)
         for cell, coef in line:
             if cell in hidden:
                 vec[cell] = vec.get(cell, Fraction(0)) + coef
@@ -168,13 +168,13 @@ def disclosed_cells(table: Table, hidden: set[Cell], primary: set[Cell], limit: 
     for _ in range(50):
         moved = False
         for vec, rhs in systems:
-            for cell, coef in vec.items():
+            for cell, weight in vec.items():
                 rest = [(k, v) for k, v in vec.items() if k != cell]
                 # coef*x = rhs - sum(v*x_k): bounds of the right side.
                 r_lo = float(rhs) - sum(float(v) * (hi[k] if v > 0 else lo[k]) for k, v in rest)
                 r_hi = float(rhs) - sum(float(v) * (lo[k] if v > 0 else hi[k]) for k, v in rest)
-                new_lo, new_hi = (r_lo / float(coef), r_hi / float(coef)) if coef > 0 else \
-                    (r_hi / float(coef), r_lo / float(coef))
+                new_lo, new_hi = (r_lo / float(weight), r_hi / float(weight)) if weight > 0 else \
+                    (r_hi / float(weight), r_lo / float(weight))
                 if new_lo > lo[cell] + 1e-9:
                     lo[cell], moved = new_lo, True
                 if new_hi < hi[cell] - 1e-9:

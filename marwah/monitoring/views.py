@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from marwah.accounts.models import User
 from marwah.audit.services import record
-from marwah.monitoring import periods, render as rendering, selectors, services
+from marwah.monitoring import periods, selectors, services
+from marwah.monitoring import render as rendering
 from marwah.monitoring.access import REPORT_READERS, REPORTERS
 from marwah.monitoring.forms import ReviewForm, TextForm
 from marwah.monitoring.models import PeriodicReport

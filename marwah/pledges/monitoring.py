@@ -8,7 +8,10 @@ from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext as _
+
+# Strings live in the monitoring app's catalog (marwah/monitoring/texts.py), so the monitoring
+# work does not rewrite this app's catalog.
+from django.utils.translation import gettext as t_
 
 from marwah.core.figures import Figure, Period, Section, Table
 from marwah.pledges import selectors
@@ -42,17 +45,17 @@ def section(*, user: Any, unit: Any, period: Period) -> Section | None:
         where = unit if unit.path.startswith(campaign.unit_path) else campaign.unit
         counts, children = selectors.coverage(campaign, where)
         rows.append([campaign.title, counts.in_scope, counts.signed + counts.late, counts.pending, counts.percent])
-        figures.append(Figure(f"pledges.coverage.{campaign.pk}", _("Signed: %(title)s") % {"title": campaign.title},
+        figures.append(Figure(f"pledges.coverage.{campaign.pk}", t_("Signed: %(title)s") % {"title": campaign.title},
                               counts.percent, kind="percent"))
         if children:
             tables.append(Table(
-                key=f"pledges.units.{campaign.pk}", title=_("Coverage per unit: %(title)s") % {"title": campaign.title},
-                columns=[_("Unit"), _("In scope"), _("Signed"), _("Not yet"), _("% signed")],
+                key=f"pledges.units.{campaign.pk}", title=t_("Coverage per unit: %(title)s") % {"title": campaign.title},
+                columns=[t_("Unit"), t_("In scope"), t_("Signed"), t_("Not yet"), t_("% signed")],
                 rows=[[c.unit.name, c.counts.in_scope, c.counts.signed + c.counts.late, c.counts.pending,
                        c.counts.percent] for c in children],
                 row_links=[f"{base}?unit={c.unit.pk}&{query_for(period)}" for c in children]))
-    tables.insert(0, Table(key="pledges.campaigns", title=_("Integrity pact coverage per campaign (as of today)"),
-                           columns=[_("Campaign"), _("In scope"), _("Signed"), _("Not yet"), _("% signed")],
+    tables.insert(0, Table(key="pledges.campaigns", title=t_("Integrity pact coverage per campaign (as of today)"),
+                           columns=[t_("Campaign"), t_("In scope"), t_("Signed"), t_("Not yet"), t_("% signed")],
                            rows=rows))
-    return Section(key="pledges", title=_("Internalisation: the integrity pact"), strategy_point=1,
+    return Section(key="pledges", title=t_("Internalisation: the integrity pact"), strategy_point=1,
                    figures=figures, tables=tables, order=10)

@@ -8,7 +8,10 @@ from datetime import date
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+
+# Strings live in the monitoring app's catalog (marwah/monitoring/texts.py), so the monitoring
+# work does not rewrite this app's catalog.
+from django.utils.translation import gettext as t_
 
 from marwah.core.figures import Figure, Period, Section, Table
 from marwah.rules.violations import CATEGORIES, KINDS, SEXUAL_VIOLENCE
@@ -43,7 +46,7 @@ def _by_unit(unit: Any, period: Period, cats: list[str], now: dict[tuple[str, st
     per_unit = [children[child.pk] for child in units]
     own = {c: _reported(now, c) - sum(p.get(c, 0) for p in per_unit) for c in cats}
     if any(own.values()):
-        labels.append(_("%(unit)s itself") % {"unit": unit.name})
+        labels.append(t_("%(unit)s itself") % {"unit": unit.name})
         links.append(None)
         per_unit.append(own)
     tables = []
@@ -54,15 +57,15 @@ def _by_unit(unit: Any, period: Period, cats: list[str], now: dict[tuple[str, st
             v = [values.get(c, 0) for c in others]
             rows.append([label, *v, sum(v)])
         totals = [_reported(now, c) for c in others]
-        rows.append([_("Total"), *totals, sum(totals)])
-        tables.append(Table(key="reports.units", title=_("Reports by unit and category"),
-                            columns=[_("Unit"), *[_label(c) for c in others], _("Total")], rows=rows,
+        rows.append([t_("Total"), *totals, sum(totals)])
+        tables.append(Table(key="reports.units", title=t_("Reports by unit and category"),
+                            columns=[t_("Unit"), *[_label(c) for c in others], t_("Total")], rows=rows,
                             has_total_row=True, has_total_column=True, row_links=[*links, None]))
     if SEXUAL_VIOLENCE in cats:
         rows = [[label, values.get(SEXUAL_VIOLENCE, 0)] for label, values in zip(labels, per_unit, strict=True)]
-        rows.append([_("Total"), _reported(now, SEXUAL_VIOLENCE)])
-        tables.append(Table(key="reports.units_sv", title=_("Sexual-violence reports by unit"),
-                            columns=[_("Unit"), _("Reports")], rows=rows, sensitive_columns=frozenset({1}),
+        rows.append([t_("Total"), _reported(now, SEXUAL_VIOLENCE)])
+        tables.append(Table(key="reports.units_sv", title=t_("Sexual-violence reports by unit"),
+                            columns=[t_("Unit"), t_("Reports")], rows=rows, sensitive_columns=frozenset({1}),
                             has_total_row=True, row_links=[*links, None]))
     return tables
 
@@ -72,13 +75,13 @@ def _by_kind(now: dict[tuple[str, str, str], int], cats: list[str], sv: bool) ->
     if not kinds:
         return None
     rows: list[list[Any]] = [[_kind_label(k), _reported(now, kind=k)] for k in kinds]
-    rows.append([_("Total"), sum(r[1] for r in rows)])
+    rows.append([t_("Total"), sum(r[1] for r in rows)])
     if sv:
-        return Table(key="reports.sv_kinds", title=_("Sexual-violence reports by form"),
-                     columns=[_("Form"), _("Reports")], rows=rows, sensitive_columns=frozenset({1}),
+        return Table(key="reports.sv_kinds", title=t_("Sexual-violence reports by form"),
+                     columns=[t_("Form"), t_("Reports")], rows=rows, sensitive_columns=frozenset({1}),
                      has_total_row=True)
-    return Table(key="reports.kinds", title=_("Reports by form of violation (other than sexual violence)"),
-                 columns=[_("Form"), _("Reports")], rows=rows, has_total_row=True)
+    return Table(key="reports.kinds", title=t_("Reports by form of violation (other than sexual violence)"),
+                 columns=[t_("Form"), t_("Reports")], rows=rows, has_total_row=True)
 
 
 def _months(period: Period) -> list[date]:
@@ -114,23 +117,23 @@ def section(*, user: Any, unit: Any, period: Period) -> Section | None:
             for month, t in zip(months, per_month, strict=True):
                 values = [_reported(t, c) for c in others]
                 rows.append([month.strftime("%Y-%m"), *values, sum(values)])
-            rows.append([_("Total"), *[sum(r[i] for r in rows) for i in range(1, len(others) + 2)]])
-            tables.append(Table(key="reports.months", title=_("Reports per month"),
-                                columns=[_("Month"), *[_label(c) for c in others], _("Total")], rows=rows,
+            rows.append([t_("Total"), *[sum(r[i] for r in rows) for i in range(1, len(others) + 2)]])
+            tables.append(Table(key="reports.months", title=t_("Reports per month"),
+                                columns=[t_("Month"), *[_label(c) for c in others], t_("Total")], rows=rows,
                                 has_total_row=True, has_total_column=True, chart="line"))
         if SEXUAL_VIOLENCE in cats:
             rows = [[m.strftime("%Y-%m"), _reported(t, SEXUAL_VIOLENCE)] for m, t in zip(months, per_month, strict=True)]
-            rows.append([_("Total"), sum(r[1] for r in rows)])
-            tables.append(Table(key="reports.months_sv", title=_("Sexual-violence reports per month"),
-                                columns=[_("Month"), _("Reports")], rows=rows, sensitive_columns=frozenset({1}),
+            rows.append([t_("Total"), sum(r[1] for r in rows)])
+            tables.append(Table(key="reports.months_sv", title=t_("Sexual-violence reports per month"),
+                                columns=[t_("Month"), t_("Reports")], rows=rows, sensitive_columns=frozenset({1}),
                                 has_total_row=True))
     figures = []
     if others:
-        label = _("Reports received") if SEXUAL_VIOLENCE not in cats else \
-            _("Reports received (other than sexual violence)")
+        label = t_("Reports received") if SEXUAL_VIOLENCE not in cats else \
+            t_("Reports received (other than sexual violence)")
         figures.append(Figure("reports.received", label, sum(_reported(now, c) for c in others),
                               sum(_reported(before, c) for c in others)))
     figures += [Figure(f"reports.{c}", _label(c), _reported(now, c), _reported(before, c),
                        sensitive=c == SEXUAL_VIOLENCE) for c in cats if len(cats) > 1 or c == SEXUAL_VIOLENCE]
-    return Section(key="reporting", title=_("Supervision: reports received"), strategy_point=5, figures=figures,
+    return Section(key="reporting", title=t_("Supervision: reports received"), strategy_point=5, figures=figures,
                    tables=tables, order=10)

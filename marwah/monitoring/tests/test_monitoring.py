@@ -315,3 +315,17 @@ def test_publish_table_marks_small_sensitive_cells():
     pub = publish_table(table, 5)
     texts = [r[1].text for r in pub.rows]
     assert texts[0] == "< 5" and texts.count("< 5") == 2 and texts[-1] == "19"
+
+
+def test_reminders_before_the_deadline_once_per_unit(tree, people, mailoutbox, settings,
+                                                     django_capture_on_commit_callbacks):
+    from marwah.monitoring.services import due_date, remind_due
+
+    period = periods.last_quarter(TODAY)
+    due = due_date(period)
+    assert remind_due(today=due - timedelta(days=30)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        count = remind_due(today=due - timedelta(days=2))
+    assert count >= 2  # leaders of Jawa Tengah, Grobogan, Surabaya (not KPU RI: nobody above)
+    assert any(m.to == [people.leader_grobogan.email] for m in mailoutbox)
+    assert remind_due(today=due - timedelta(days=1)) == 0
