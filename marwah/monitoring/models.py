@@ -53,7 +53,7 @@ class CaseStat(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "month", "category", "kind", "measure"],
                                                name="mon_stat_unique")]
-        indexes = [models.Index(fields=["parent_unit_id", "month"], name="mon_stat_parent")]
+        indexes = [models.Index(fields=["parent_unit_id", "measure", "month"], name="mon_stat_parent")]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.month} {self.category}/{self.kind} {self.measure}={self.value}"

@@ -6,17 +6,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from marwah.accounts.models import User
+from marwah.accounts.selectors import grants
 from marwah.audit.services import record
 from marwah.monitoring import periods, selectors, services
 from marwah.monitoring import render as rendering
@@ -46,6 +52,23 @@ def _picker(request: HttpRequest, period: Any) -> dict[str, Any]:
                 ("custom", _("Custom"))]}
 
 
+def _sections_html(request: HttpRequest, user: User, unit: Any, period: Any) -> tuple[str, list[Any] | None]:
+    """The rendered sections, kept for MARWAH_MONITORING_CACHE_SECONDS (60 s) per unit, period,
+    language and the roles the user holds over the unit (all that sections depend on)."""
+    ttl = int(getattr(settings, "MARWAH_MONITORING_CACHE_SECONDS", 60))
+    roles = ",".join(sorted({g.role for g in grants(user) if unit.path.startswith(g.path)}))
+    key = f"monitoring:dash:{unit.pk}:{period.start}:{period.end}:{roles}:{get_language()}"
+    html = cache.get(key) if ttl else None
+    if html is not None:
+        return mark_safe(html), None  # noqa: S308 - our own rendered template, cached
+    sections = selectors.published_sections(user, unit, period)
+    html = render_to_string("monitoring/_sections.html", {"sections": sections, "query": periods.query_for(period)},
+                            request=request)
+    if ttl:
+        cache.set(key, html, ttl)
+    return html, sections
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -54,10 +77,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     period = _period(request)
     roots = selectors.root_units(user)
     trail = [u for u in ancestors(unit) if any(u.path.startswith(r.path) for r in roots)]
+    html, sections = _sections_html(request, user, unit, period)
     return render(request, "monitoring/dashboard.html", {
         "unit": unit, "period": period, "period_label": periods.label(period),
         "previous_label": periods.label(period.previous()), "query": periods.query_for(period),
-        "picker": _picker(request, period), "sections": selectors.published_sections(user, unit, period),
+        "picker": _picker(request, period), "sections_html": html, "sections": sections,
         "trail": trail, "roots": roots if len(roots) > 1 else [],
         "can_report": selectors.can_report(user, unit), "threshold": selectors.threshold(),
     })
