@@ -163,7 +163,12 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--skip-generate", action="store_true")
+    parser.add_argument("--cold", action="store_true", help="no cache of rendered sections: every request computes")
     args = parser.parse_args()
+    if args.cold:
+        from django.conf import settings
+
+        settings.MARWAH_MONITORING_CACHE_SECONDS = 0
     assert connection.vendor == "postgresql", "run against PostgreSQL (DATABASE_URL)"
     if not args.skip_generate:
         generate(args.cases)

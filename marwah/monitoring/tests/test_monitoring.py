@@ -329,3 +329,16 @@ def test_reminders_before_the_deadline_once_per_unit(tree, people, mailoutbox, s
     assert count >= 2  # leaders of Jawa Tengah, Grobogan, Surabaya (not KPU RI: nobody above)
     assert any(m.to == [people.leader_grobogan.email] for m in mailoutbox)
     assert remind_due(today=due - timedelta(days=1)) == 0
+
+
+def test_rendered_sections_are_cached_per_roles_and_period(data, tree, people, as_user, settings):
+    settings.MARWAH_MONITORING_CACHE_SECONDS = 60
+    client = as_user(people.leader_jateng)
+    first = client.get(reverse("monitoring:dashboard"), {"unit": tree.jateng.pk})
+    second = client.get(reverse("monitoring:dashboard"), {"unit": tree.jateng.pk})
+    assert first.context["sections"] is not None and second.context["sections"] is None
+    assert first.context["sections_html"] == second.context["sections_html"]
+    # A Satgas member over the same unit has other roles, so another entry: no figure leaks across.
+    satgas = as_user(people.satgas_jateng).get(reverse("monitoring:dashboard"), {"unit": tree.jateng.pk})
+    assert satgas.context["sections"] is not None
+    assert "Civil servant discipline" not in satgas.context["sections_html"]
