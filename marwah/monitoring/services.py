@@ -66,7 +66,8 @@ def start_report(*, actor: User, unit: Unit, period: Period, consolidated: bool 
 
 
 def _draft(report: PeriodicReport) -> PeriodicReport:
-    locked = PeriodicReport.objects.select_for_update().select_related("unit", "unit__parent").get(pk=report.pk)
+    locked = (PeriodicReport.objects.select_for_update(of=("self",)).select_related("unit", "unit__parent")
+              .get(pk=report.pk))
     if locked.is_frozen:
         raise ValidationError(_("This report has been sent and cannot change; make a new version to correct it."))
     return locked
@@ -150,7 +151,8 @@ def send(*, actor: User, report: PeriodicReport) -> PeriodicReport:
 
 
 def _review(actor: User, report: PeriodicReport) -> PeriodicReport:
-    locked = PeriodicReport.objects.select_for_update().select_related("unit", "unit__parent").get(pk=report.pk)
+    locked = (PeriodicReport.objects.select_for_update(of=("self",)).select_related("unit", "unit__parent")
+              .get(pk=report.pk))
     if not selectors.can_review(actor, locked):
         raise ValidationError(_("Only the level above can acknowledge or return this report."))
     if locked.status != PeriodicReport.Status.SENT:
