@@ -29,6 +29,8 @@ Number = int | float | None
 Kind = Literal["count", "percent", "days", "text"]
 
 APP_ORDER = ["pledges", "socialisation", "elections", "reporting", "cases", "leave"]
+# Sections the monitoring app itself provides (module, under marwah.monitoring).
+OWN_SECTIONS = ["team"]
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,10 @@ def sections(*, user: Any, unit: Any, period: Period) -> list[Section]:
                 continue
             raise
         found = module.section(user=user, unit=unit, period=period)
+        if found is not None:
+            out.append(found)
+    for name in OWN_SECTIONS:
+        found = import_module(f"marwah.monitoring.{name}").section(user=user, unit=unit, period=period)
         if found is not None:
             out.append(found)
     return sorted(out, key=lambda s: (s.strategy_point, s.order))

@@ -342,3 +342,10 @@ def test_rendered_sections_are_cached_per_roles_and_period(data, tree, people, a
     satgas = as_user(people.satgas_jateng).get(reverse("monitoring:dashboard"), {"unit": tree.jateng.pk})
     assert satgas.context["sections"] is not None
     assert "Civil servant discipline" not in satgas.context["sections_html"]
+
+
+def test_internal_team_section_counts_role_holders(data, tree, people, as_user):
+    response = as_user(people.hr).get(reverse("monitoring:dashboard"), {"unit": tree.ri.pk})
+    assert _figure(response, "team.satgas") == "2"  # Satgas of Jawa Tengah and Jawa Timur
+    response = as_user(people.satgas_jateng).get(reverse("monitoring:dashboard"))
+    assert "team" not in {s.section.key for s in response.context["sections"]}
