@@ -349,3 +349,23 @@ def test_internal_team_section_counts_role_holders(data, tree, people, as_user):
     assert _figure(response, "team.satgas") == "2"  # Satgas of Jawa Tengah and Jawa Timur
     response = as_user(people.satgas_jateng).get(reverse("monitoring:dashboard"))
     assert "team" not in {s.section.key for s in response.context["sections"]}
+
+
+def test_anonymous_users_are_sent_to_log_in(tree, client):
+    for name in ("monitoring:dashboard", "monitoring:reports", "monitoring:export_csv"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and "/akun/masuk/" in response.url
+
+
+def test_the_page_polls_while_the_report_is_being_made(data, tree, people, as_user):
+    client = as_user(people.leader_grobogan)
+    client.post(reverse("monitoring:report_start"), {"unit": tree.grobogan.pk, "period": "quarter"})
+    report = PeriodicReport.objects.get(unit=tree.grobogan)
+    client.post(reverse("monitoring:report_detail", args=[report.pk]), {"evaluation": "a", "follow_up": "b"})
+    client.post(reverse("monitoring:report_build", args=[report.pk]))  # the task waits for the commit
+    status = client.get(reverse("monitoring:report_status", args=[report.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in status and "<progress" in status
+    # Sending before the files exist is refused with a message, nothing changes.
+    client.post(reverse("monitoring:report_send", args=[report.pk]))
+    report.refresh_from_db()
+    assert report.status == "draft"
