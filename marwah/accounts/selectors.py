@@ -114,3 +114,12 @@ def get_role_assignment_for_admin(user: User, pk: int) -> RoleAssignment:
     if assignment is None or not has_role(user, Role.ADMIN, assignment.unit):
         raise Http404
     return assignment
+
+
+def role_holders(unit: Unit, roles: Iterable[str]) -> dict[str, int]:
+    """How many people hold each of `roles` anywhere in `unit`'s subtree (monitoring, point 3)."""
+    from django.db.models import Count
+
+    rows = (RoleAssignment.objects.filter(role__in=list(roles), unit__path__startswith=unit.path)
+            .values_list("role").annotate(n=Count("user_id", distinct=True)).order_by())
+    return dict(rows)

@@ -29,21 +29,36 @@ Number = int | float | None
 Kind = Literal["count", "percent", "days", "text"]
 
 APP_ORDER = ["pledges", "socialisation", "elections", "reporting", "cases", "leave"]
+# Sections the monitoring app itself provides (module, under marwah.monitoring).
+OWN_SECTIONS = ["team"]
 
 
 @dataclass(frozen=True)
 class Period:
     start: date  # inclusive
     end: date  # inclusive
+    # "month", "quarter", "semester", "year" for calendar periods (whose previous period is the
+    # calendar one before), "" for any other span.
+    kind: str = ""
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def months(self) -> int:
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
     def previous(self) -> Period:
-        """The period of the same length just before this one."""
+        """The period just before this one: the previous calendar month, quarter, semester or
+        year for calendar periods (and for spans of whole months), else the same number of days."""
+        if self.start.day == 1 and (self.end + timedelta(days=1)).day == 1:
+            n = self.months
+            end = self.start - timedelta(days=1)
+            y, m = divmod(self.start.year * 12 + self.start.month - 1 - n, 12)
+            return Period(start=date(y, m + 1, 1), end=end, kind=self.kind)
         end = self.start - timedelta(days=1)
-        return Period(start=end - timedelta(days=self.days - 1), end=end)
+        return Period(start=end - timedelta(days=self.days - 1), end=end, kind=self.kind)
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,13 @@ class Table:
     chart: Literal["bar", "line", "none"] = "bar"
     # Optional drill-down link per row (same length as rows), e.g. the dashboard for a sub-unit.
     row_links: list[str | None] = field(default_factory=list)
+    # Indexes of rows whose cells are sensitive counts (e.g. the sexual-violence row of a
+    # category-by-status table).
+    sensitive_rows: frozenset[int] = frozenset()
+    # True when the last column is a total of the columns before it (after the label column).
+    has_total_column: bool = False
+    # Shown under the table (e.g. how a figure is computed).
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +118,10 @@ def sections(*, user: Any, unit: Any, period: Period) -> list[Section]:
             out.extend(module.sections(user=user, unit=unit, period=period))
             continue
         found = module.section(user=user, unit=unit, period=period)
+        if found is not None:
+            out.append(found)
+    for name in OWN_SECTIONS:
+        found = import_module(f"marwah.monitoring.{name}").section(user=user, unit=unit, period=period)
         if found is not None:
             out.append(found)
     return sorted(out, key=lambda s: (s.strategy_point, s.order))

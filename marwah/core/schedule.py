@@ -30,6 +30,7 @@ JOBS = [
     Job("marwah.reporting.tasks.sweep_stale_drafts_task", 60 * 60),  # abandoned report drafts' files
     Job("marwah.reporting.tasks.purge_expired_sessions_task", 15 * 60),  # idle sessions and their wrapped keys
     Job("marwah.leave.tasks.roll_over_task", 24 * 60 * 60),  # opens the new year's leave balances
+    Job("marwah.monitoring.tasks.remind_due_reports_task", 6 * 60 * 60),  # monitoring reports due soon
 ]
 
 
