@@ -8,15 +8,20 @@ for each signature (~150 ms); kept in memory a signature costs ~17 ms (scale.md)
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import os
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.conf import settings
 
+T = TypeVar("T")
 _lock = threading.Lock()
 _signer = None
 _ca_cert = None
@@ -139,7 +144,22 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
 
 
+def _off_loop(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """pyHanko's synchronous API calls asyncio.run(), which fails inside a running event loop (an
+    ASGI server, a test that drives a browser): there, run it on a short-lived worker thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return func(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(func, *args, **kwargs).result()
+
+
 def sign_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
+    return _off_loop(_sign_pdf, pdf, reason=reason, location=location)
+
+
+def _sign_pdf(pdf: bytes, *, reason: str, location: str) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import signers
     from pyhanko.sign.fields import SigSeedSubFilter
@@ -165,6 +185,10 @@ class PdfCheck:
 
 def check_pdf(data: bytes) -> PdfCheck:
     """Is this PDF signed by our key, unmodified since, with nothing appended?"""
+    return _off_loop(_check_pdf, data)
+
+
+def _check_pdf(data: bytes) -> PdfCheck:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
