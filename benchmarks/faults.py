@@ -44,6 +44,7 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--signing-clients", type=int, default=6)
     ap.add_argument("--pg-cluster", default="15 main")
     ap.add_argument("--no-pg-restart", action="store_true", help="skip the PostgreSQL restart (shared machines)")
+    ap.add_argument("--drain-seconds", type=float, default=240, help="how long the worker may take to empty the queue")
     return ap.parse_args()
 
 
@@ -303,16 +304,17 @@ async def load(urls: list[str], servers: list[subprocess.Popen[bytes]], ports: l
 
 # --- Checks ---------------------------------------------------------------------------------------------
 
-def drain_queue(timeout: float = 90) -> bool:
+def drain_queue(timeout: float) -> tuple[bool, int]:
+    """Waits for the queue to empty; returns (drained, jobs that failed for good)."""
     import django_rq
 
     queue = django_rq.get_queue("default")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if queue.count == 0 and queue.started_job_registry.count == 0:
-            return True
+            return True, queue.failed_job_registry.count
         time.sleep(0.5)
-    return False
+    return False, queue.failed_job_registry.count
 
 
 def check(receipts: list[str], signed: set[int]) -> dict[str, int]:
@@ -345,10 +347,11 @@ def check(receipts: list[str], signed: set[int]) -> dict[str, int]:
             out["signatures lost"] += 1
             continue
         out["signatures found"] += 1
-        path = pledges.pdf_path(signature)
-        if not path.exists():
-            out["pdf missing"] += 1
-        elif not pledges.check_upload(path.read_bytes()).ok:
+        if not pledges.pdf_path(signature).exists():
+            out["pdf missing"] += 1  # not rendered yet: the download below renders it
+        # What the signer gets when downloading: the kept PDF, or one rendered now; it must verify.
+        signature.refresh_from_db(fields=["pdf_sha256"])
+        if not pledges.check_upload(pledges.ensure_pdf(signature=signature)).ok:
             out["half-written"] += 1
     signed_rows = Signature.objects.filter(status__in=[Signature.Status.SIGNED, Signature.Status.LATE]).count()
     campaign_ids = list(Signature.objects.values_list("campaign_id", flat=True).distinct())
@@ -376,17 +379,25 @@ def main() -> int:
             load(urls, servers, ports, worker, institution, unit, targets))
         for line in log:
             print("  " + line)
-        drained = drain_queue()
+        drained, failed_jobs = drain_queue(ARGS.drain_seconds)
+        from marwah.core.tasks import requeue_abandoned
+
+        rerun = requeue_abandoned()  # what the worker's periodic job does every 5 minutes
+        if rerun:
+            drained, failed_jobs = drain_queue(ARGS.drain_seconds)
     finally:
         for proc in [*servers, *worker]:
             stop(proc)
     result = check(receipts, signed)
     result["queue drained"] = int(drained)
+    result["tasks failed"] = failed_jobs
+    result["tasks re-run (killed worker)"] = rerun
     print(f"client errors during faults: {len(errors)} ({', '.join(sorted(set(errors))[:6])})")
     for key, value in result.items():
         print(f"  {key:<26} {value}")
     ok = (result["reports lost"] == 0 and result["signatures lost"] == 0 and result["duplicated effects"] == 0
           and result["half-written"] == 0 and not result["audit chain broken"] and drained
+          and not failed_jobs
           and result["reports acknowledged"] > 0 and result["signatures acknowledged"] > 0)
     print("faults: OK" if ok else "faults: FAILED", flush=True)
     psql(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')

@@ -84,7 +84,7 @@ def main() -> None:
         start_in_background()
         if settings.TASK_BACKEND == "rq":
             # django-tasks-rq results live on its own Job class.
-            _django("rqworker", "default", "--job-class", "django_tasks_rq.backend.Job", *args[1:])
+            _django("rqworker", "default", "--job-class", "marwah.core.rqjob.Job", *args[1:])
         else:
             _django("db_worker", *args[1:])
         return

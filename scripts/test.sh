@@ -19,7 +19,7 @@ if command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
   if [ $# -eq 0 ] && command -v pg_ctlcluster >/dev/null && [ "$(id -u)" = 0 ] && redis-cli ping >/dev/null 2>&1; then
     # Faults, short and bounded: kill -9 an app server and the worker, restart PostgreSQL, mid-load.
     echo "== Faults on PostgreSQL (benchmarks/faults.py, short)"
-    timeout 600 $BIN/python benchmarks/faults.py --seconds 12 --signers 300 || status=1
+    timeout 600 $BIN/python benchmarks/faults.py --seconds 12 --signers 150 || status=1
   fi
 else
   echo "== PostgreSQL is not answering on 127.0.0.1:5432: PostgreSQL run skipped"

@@ -25,6 +25,7 @@ class Job:
 
 
 JOBS = [
+    Job("marwah.core.tasks.requeue_abandoned_task", 5 * 60),  # jobs a killed worker left behind
     Job("marwah.cases.tasks.check_deadlines_task", 60 * 60),  # reminders and escalations
     Job("marwah.cases.tasks.purge_expired_task", 24 * 60 * 60),  # retention
     Job("marwah.reporting.tasks.sweep_stale_drafts_task", 60 * 60),  # abandoned report drafts' files

@@ -16,3 +16,46 @@ def enqueue_on_commit(work: Any, *args: Any, **kwargs: Any) -> None:
 def ping(value: str) -> str:
     """A task with no side effects, used to check that a task backend really runs work."""
     return f"pong:{value}"
+
+
+TRANSIENT = ("AbandonedJobError", "OperationalError", "InterfaceError")
+
+
+def _worth_retrying(job: Any) -> bool:
+    """A job a killed worker left behind (no error of its own), or one that met a database that
+    was restarting."""
+    errors = str(job.exc_info or "")
+    try:
+        errors += str(job.meta.get("_django_tasks_rq_exceptions", ""))
+    except Exception:  # noqa: BLE001, S110 - meta unreadable: judge by exc_info alone
+        pass
+    return not errors or any(name in errors for name in TRANSIENT)
+
+
+def requeue_abandoned() -> int:
+    """Put back on the queue the jobs a killed worker left behind (RQ marks them failed with no
+    error of their own) and those that met a restarting database. Every Marwah task is idempotent — it checks what is already done
+    before doing it — so running one again has no second effect. Jobs that failed with an
+    error of their own stay failed, to be looked at."""
+    from django.conf import settings
+
+    if settings.TASK_BACKEND != "rq":
+        return 0
+    import django_rq
+    from rq.job import Job
+    from rq.registry import FailedJobRegistry
+
+    queue = django_rq.get_queue("default")
+    registry = FailedJobRegistry(queue=queue)
+    requeued = 0
+    for job_id in registry.get_job_ids():
+        job = Job.fetch(job_id, connection=queue.connection)
+        if _worth_retrying(job):
+            registry.requeue(job_id)
+            requeued += 1
+    return requeued
+
+
+@task()
+def requeue_abandoned_task() -> int:
+    return requeue_abandoned()

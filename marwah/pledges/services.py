@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -483,23 +484,46 @@ def build_pdf(signature: Signature) -> bytes:
 
 
 def ensure_pdf(*, signature: Signature) -> bytes:
-    """The signed PDF, rendered and kept on first need."""
+    """The signed PDF, rendered and kept on first need.
+
+    Idempotent: a retried task or a second download returns the kept file. Renders of one
+    signature are serialised by a row lock, so two workers never leave one's file with the
+    other's hash; a process killed after writing the file but before committing its hash leaves
+    a mismatch that the next call repairs.
+    """
     if not signature.is_signed:
         raise ValueError("not signed")
     path = pdf_path(signature)
-    if signature.pdf_sha256 and path.exists():
-        data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() == signature.pdf_sha256:
-            return data
-    data = build_pdf(signature)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    digest = hashlib.sha256(data).hexdigest()
-    Signature.objects.filter(pk=signature.pk).update(pdf_sha256=digest)
+    kept = _kept_pdf(path, signature.pdf_sha256)
+    if kept is not None:
+        return kept
+    # SQLite (one machine, the demo) has no row locks: a transaction there would hold the whole
+    # database's write lock while the PDF renders.
+    lock = transaction.atomic() if connection.vendor == "postgresql" else contextlib.nullcontext()
+    with lock:
+        if connection.vendor == "postgresql":
+            locked = Signature.objects.select_for_update().only("pdf_sha256").get(pk=signature.pk)
+            kept = _kept_pdf(path, locked.pdf_sha256)
+            if kept is not None:
+                signature.pdf_sha256 = locked.pdf_sha256
+                return kept
+        data = build_pdf(signature)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        digest = hashlib.sha256(data).hexdigest()
+        Signature.objects.filter(pk=signature.pk).update(pdf_sha256=digest)
     signature.pdf_sha256 = digest
     return data
+
+
+def _kept_pdf(path: Path, digest: str) -> bytes | None:
+    if digest and path.exists():
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() == digest:
+            return data
+    return None
 
 
 @dataclass(frozen=True)
