@@ -13,6 +13,7 @@ if [ "${FRESH:-1}" = 1 ]; then
   createdb -h 127.0.0.1 -U postgres bench_reporting
   rm -rf "$MARWAH_DATA_DIR"
   .venv/bin/python -m django migrate -v0
+  .venv/bin/python -m django createcachetable
   .venv/bin/python -m django seed_demo >/dev/null
 fi
 IDS=$(.venv/bin/python -m django shell -c "from marwah.orgs.models import Unit; u=Unit.objects.get(code='33.15', institution__code='kpu'); print(u.institution_id, u.pk)" 2>/dev/null | tail -1)

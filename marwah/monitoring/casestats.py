@@ -128,6 +128,13 @@ def on_case_event(sender: Any, instance: Any, created: bool = False, raw: bool =
     """post_save receiver for cases.CaseEvent: keep the counters in the same transaction."""
     if not created or raw:
         return
+    # Case services write events inside their transaction; an event saved outside one (a data
+    # migration, a script) still updates its counters atomically.
+    with transaction.atomic():
+        _count_event(instance)
+
+
+def _count_event(instance: Any) -> None:
     from marwah.cases.monitoring import case_stats_row, decision_codes
 
     case = instance.case
