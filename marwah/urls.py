@@ -12,6 +12,7 @@ urlpatterns = [
     path("ikrar/", include("marwah.pledges.urls")),
     path("verifikasi/", include("marwah.pledges.verify_urls")),
     path("lapor/", include("marwah.reporting.urls")),
+    path("kasus/kunci/", include("marwah.reporting.keys_urls")),
     path("kasus/", include("marwah.reporting.identity_urls")),  # before cases: its "<public_id>/" is greedy
     path("kasus/<str:public_id>/laporan/", include("marwah.reporting.staff_urls")),
     path("kasus/", include("marwah.cases.urls")),

@@ -256,7 +256,7 @@ def recovery_key(request: HttpRequest) -> HttpResponse:
     key = vault.create_recovery_key(request=request)
     if key is None:
         messages.error(request, _("Unlock your keys first: confirm your password, then make the recovery key."))
-        return redirect(f"{reverse('reporting:unlock')}?next={reverse('accounts:profile')}")
+        return redirect(f"{reverse('keys:unlock')}?next={reverse('accounts:profile')}")
     return _no_store(render(request, "accounts/recovery_codes.html", {
         "codes": [], "recovery_key": key, "next": reverse("accounts:profile")}))
 

@@ -181,7 +181,7 @@ def remove_member(request: HttpRequest, public_id: str, user_id: int) -> HttpRes
 
 
 def _unlock_url(case: Case, anchor: str = "") -> str:
-    unlock = _reverse_or_empty("reporting:unlock")
+    unlock = _reverse_or_empty("keys:unlock")
     if not unlock:
         return ""
     target = reverse("cases:detail", args=[case.public_id]) + (f"#{anchor}" if anchor else "")

@@ -23,7 +23,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 
 def _unlock(next_url: str) -> HttpResponse:
-    return redirect(f"{reverse('reporting:unlock')}?next={next_url}")
+    return redirect(f"{reverse('keys:unlock')}?next={next_url}")
 
 
 @login_required
@@ -69,7 +69,7 @@ def custodian_inbox(request: HttpRequest) -> HttpResponse:
     return _no_store(render(request, "reporting/custodian_inbox.html", {
         "pending": identity.requests_for_custodian(request),
         "decided": identity.requests_for_custodian(request, pending_only=False)[:20],
-        "locked": locked, "unlock_url": f"{reverse('reporting:unlock')}?next={request.path}",
+        "locked": locked, "unlock_url": f"{reverse('keys:unlock')}?next={request.path}",
     }))
 
 
@@ -110,7 +110,7 @@ def held_above(request: HttpRequest) -> HttpResponse:
         raise Http404
     return render(request, "reporting/held_above.html", {
         "held": held, "locked": vault.session_private_key(request) is None,
-        "unlock_url": f"{reverse('reporting:unlock')}?next={request.path}",
+        "unlock_url": f"{reverse('keys:unlock')}?next={request.path}",
     })
 
 

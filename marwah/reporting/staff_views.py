@@ -7,13 +7,19 @@ Every report is loaded through `selectors.get_report_for_staff` (404 for anyone 
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
+from django_ratelimit.decorators import ratelimit
 
+from marwah.core.views import rate_limited
 from marwah.reporting import selectors, services, vault
-from marwah.reporting.forms import StaffMessageForm
+from marwah.reporting.forms import StaffMessageForm, UnlockForm
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:
@@ -22,7 +28,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 
 def _unlock_url(request: HttpRequest, next_url: str) -> str:
-    return f"{reverse('reporting:unlock')}?next={next_url}"
+    return f"{reverse('keys:unlock')}?next={next_url}"
 
 
 @require_safe
@@ -74,3 +80,30 @@ def staff_evidence(request: HttpRequest, public_id: str, evidence_id: int) -> Ht
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return _no_store(response)
+
+
+# --- Unlocking one's key (needs the password again), on the staff side: /kasus/kunci/buka/ ---------------
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("core:home")
+
+
+@login_required
+@ratelimit(key="user", rate="10/m", method="POST", block=False)
+@require_http_methods(["GET", "POST"])
+def unlock(request: HttpRequest) -> HttpResponse:
+    if getattr(request, "limited", False):
+        return rate_limited(request)
+    form = UnlockForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if vault.try_unlock(request=request, password=form.cleaned_data["password"]):
+            messages.success(request, _("Your keys are unlocked for this session."))
+            return redirect(_safe_next(request))
+        if vault.key_needs_recovery(request):
+            return redirect(f"{reverse('accounts:key_recovery')}?next={_safe_next(request)}")
+        form.add_error("password", _("That password is not correct."))
+    return render(request, "reporting/unlock.html", {"form": form, "next": _safe_next(request)},
+                  status=400 if form.errors else 200)

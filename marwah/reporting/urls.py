@@ -13,5 +13,4 @@ urlpatterns = [
     path("kembali/", views.return_start, name="return"),
     path("kembali/laporan/", views.my_report, name="my_report"),
     path("kembali/keluar/", views.return_logout, name="return_logout"),
-    path("staf/buka-kunci/", views.unlock, name="unlock"),
 ]

@@ -14,12 +14,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,7 +26,7 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from marwah.core.views import rate_limited
-from marwah.reporting import browserkey, crypto, drafts, selectors, services, vault
+from marwah.reporting import browserkey, crypto, drafts, selectors, services
 from marwah.reporting.evidence import MAX_FILES, clean_upload
 from marwah.reporting.forms import (
     ACCOUNT,
@@ -35,7 +34,6 @@ from marwah.reporting.forms import (
     ReceiptForm,
     ReporterMessageForm,
     ReportForm,
-    UnlockForm,
 )
 from marwah.rules import violations
 
@@ -340,30 +338,5 @@ def return_logout(request: HttpRequest) -> HttpResponse:
 
 # --- Staff ----------------------------------------------------------------------------------------------------
 
-def _safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return reverse("core:home")
-
-
-@login_required
-@ratelimit(key="user", rate="10/m", method="POST", block=False)
-@require_http_methods(["GET", "POST"])
-def unlock(request: HttpRequest) -> HttpResponse:
-    if (limited := _limited(request)) is not None:
-        return limited
-    form = UnlockForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if vault.try_unlock(request=request, password=form.cleaned_data["password"]):
-            messages.success(request, _("Your keys are unlocked for this session."))
-            return redirect(_safe_next(request))
-        if vault.key_needs_recovery(request):
-            return redirect(f"{reverse('accounts:key_recovery')}?next={_safe_next(request)}")
-        form.add_error("password", _("That password is not correct."))
-    return render(request, "reporting/unlock.html", {"form": form, "next": _safe_next(request)},
-                  status=400 if form.errors else 200)
-
-
 def _unlock_url(request: HttpRequest, next_url: str) -> str:
-    return f"{reverse('reporting:unlock')}?next={next_url}"
+    return f"{reverse('keys:unlock')}?next={next_url}"

@@ -204,15 +204,15 @@ def test_locked_session_is_sent_to_unlock_and_nothing_is_stored(case, people, as
     client = as_user(people.satgas_jateng)  # 2FA-verified, but the key was never unlocked in this session
     base = f"/kasus/{case.public_id}/"
     page = client.get(base).content.decode()
-    assert 'name="provider"' not in page and 'name="summary"' not in page and reverse("reporting:unlock") in page
+    assert 'name="provider"' not in page and 'name="summary"' not in page and reverse("keys:unlock") in page
     response = client.post(base + "status/", {"to": "rejected", "reason": "Alasan RAHASIA-TERKUNCI"})
-    assert response.status_code == 302 and response["Location"].startswith(reverse("reporting:unlock"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("keys:unlock"))
     for url, data in ((base + "pelindungan/", {"item": "h_legal_aid", "provider": "LBH RAHASIA-TERKUNCI",
                                                 "provided_on": "2025-04-14"}),
                       (base + "rujukan/", {"kind": "psychologist", "organisation": "RAHASIA-TERKUNCI",
                                            "referred_on": "2025-04-14", "state": "offered"})):
         response = client.post(url, data)
-        assert response.status_code == 302 and response["Location"].startswith(reverse("reporting:unlock"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("keys:unlock"))
     case.refresh_from_db()
     assert case.status == Status.RECEIVED and case.rejection_reason_enc == ""
     assert not case.protection.exists() and not case.referrals.exists()
@@ -231,7 +231,7 @@ def test_locked_session_is_sent_to_unlock_and_nothing_is_stored(case, people, as
 def test_member_without_a_sealed_key_cannot_write(case, people, kpu, unlocked):
     kiki = unlocked(kpu.kiki)  # on the team, but the report key was sealed before she had a key pair
     response = kiki.post(f"/kasus/{case.public_id}/status/", {"to": "rejected", "reason": "Alasan"})
-    assert response.status_code == 302 and response["Location"].startswith(reverse("reporting:unlock"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("keys:unlock"))
     case.refresh_from_db()
     assert case.status == Status.RECEIVED
 
@@ -245,4 +245,4 @@ def test_letter_needs_the_unlocked_key(case, people, as_user, unlocked):
     assert client.get(base + "surat.pdf").status_code == 200
     locked = as_user(people.satgas_jateng)
     response = locked.get(base + "surat.pdf")
-    assert response.status_code == 302 and response["Location"].startswith(reverse("reporting:unlock"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("keys:unlock"))

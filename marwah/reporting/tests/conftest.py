@@ -50,7 +50,7 @@ def unlocked(as_user):
 
     def make(user):
         client = as_user(user)
-        response = client.post(reverse("reporting:unlock"), {"password": PASSWORD, "next": "/"})
+        response = client.post(reverse("keys:unlock"), {"password": PASSWORD, "next": "/"})
         assert response.status_code == 302, response.content[:500]
         return client
 

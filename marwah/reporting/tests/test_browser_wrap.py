@@ -33,7 +33,7 @@ def test_long_url_wraps_for_reporter_and_handler(new_page, tree, people, handler
 
     handler = new_page(phone=True)
     browser_login(handler, handlers.mey)
-    handler.goto("/lapor/staf/buka-kunci/")
+    handler.goto("/kasus/kunci/buka/")
     handler.fill("#id_password", PASSWORD)
     handler.click("main form button[type=submit]")
     case = Report.objects.get().case

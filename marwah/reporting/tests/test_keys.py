@@ -63,7 +63,7 @@ def test_key_is_unlocked_only_after_the_second_factor(tree, people, handlers):
     request.COOKIES = {n: m.value for n, m in client.cookies.items()}
     assert vault.session_private_key(request) is None
     # The unlock page refuses too, before the second factor (the password alone is not enough).
-    before_2fa = client.post(reverse("reporting:unlock"), {"password": PASSWORD, "next": "/"})
+    before_2fa = client.post(reverse("keys:unlock"), {"password": PASSWORD, "next": "/"})
     assert vault.SESSION_USER_KEY not in client.session, before_2fa.status_code
     assert client.post(reverse("accounts:two_factor"), {"token": totp_code(mey), "next": "/"}).status_code == 302
     assert vault.SESSION_USER_KEY in client.session and vault.SESSION_WAITING_KEY not in client.session
@@ -108,7 +108,7 @@ def test_a_session_without_the_browser_cookie_opens_nothing(tree, people, handle
     assert _reads(client, report, "TANPA-KUKI")
     del client.cookies[browserkey.COOKIE]  # the session row alone (what the server keeps)
     page = client.get(_content_url(report)).content.decode()
-    assert "TANPA-KUKI" not in page and reverse("reporting:unlock") in page
+    assert "TANPA-KUKI" not in page and reverse("keys:unlock") in page
 
 
 # --- Point 4: a reset never loses a report ----------------------------------------------------------------
@@ -164,7 +164,7 @@ def test_one_person_team_reset_recovers_with_the_recovery_key(tree, ethics):
     assert response["Location"].startswith(reverse("accounts:key_recovery"))  # sent to recovery
     assert not _reads(client, report, "ETIK-SATU")
     # The unlock page says the same: the password is right, the key needs the recovery key.
-    unlock = client.post(reverse("reporting:unlock"), {"password": NEW_PASSWORD, "next": "/kasus/"})
+    unlock = client.post(reverse("keys:unlock"), {"password": NEW_PASSWORD, "next": "/kasus/"})
     assert unlock.status_code == 302 and unlock["Location"].startswith(reverse("accounts:key_recovery"))
     wrong = client.post(reverse("accounts:key_recovery"), {"password": NEW_PASSWORD, "recovery_key": "A" * 32,
                                                           "action": "recover"})

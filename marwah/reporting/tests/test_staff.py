@@ -62,7 +62,7 @@ def test_staff_views_refuse_everyone_without_the_case(report, people, unlocked, 
 def test_staff_views_refuse_anonymous_visitors(report, client):
     for method, url in staff_urls(report):
         assert getattr(client, method)(url).status_code in (302, 404), url
-    assert client.get(reverse("reporting:unlock")).status_code == 302
+    assert client.get(reverse("keys:unlock")).status_code == 302
 
 
 def test_the_accused_cannot_open_the_report(report, bambang, unlocked, tree):
@@ -80,15 +80,15 @@ def test_the_accused_cannot_open_the_report(report, bambang, unlocked, tree):
 def test_locked_session_is_sent_to_unlock(report, handlers, as_user):
     client = as_user(handlers.mey)  # logged in without the password: no key in the session
     page = client.get(reverse("reporting_staff:content", args=[report.public_id])).content.decode()
-    assert reverse("reporting:unlock") in page and "Rina" not in page
+    assert reverse("keys:unlock") in page and "Rina" not in page
     evidence = Evidence.objects.get(report=report)
     response = client.get(reverse("reporting_staff:evidence", args=[report.public_id, evidence.pk]))
-    assert response.status_code == 302 and reverse("reporting:unlock") in response["Location"]
+    assert response.status_code == 302 and reverse("keys:unlock") in response["Location"]
 
 
 def test_unlock_with_wrong_password_is_refused(handlers, as_user):
     client = as_user(handlers.mey)
-    response = client.post(reverse("reporting:unlock"), {"password": "salah-sekali-123"})
+    response = client.post(reverse("keys:unlock"), {"password": "salah-sekali-123"})
     assert response.status_code == 400
     assert vault.SESSION_USER_KEY not in client.session
 
