@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.test import override_settings
 from django.urls import reverse
 
 from marwah.accounts.models import User
@@ -20,7 +21,10 @@ class Command(BaseCommand):
             rows = [(u, n, "") for u, n in logins]
         else:
             ctx = DemoContext()
-            seed_all(ctx)
+            # The demo's own notifications (invitations, reminders) would flood the terminal
+            # before the logins: they are kept in memory instead of printed.
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+                seed_all(ctx)
             rows = ctx.logins
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         self.stdout.write("Two-step verification: in demo mode the code is shown on the verification page.\n")
