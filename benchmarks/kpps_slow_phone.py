@@ -6,7 +6,7 @@ and when it was usable (first contentful paint and DOMContentLoaded, from the st
 redirects included). The budget (issue 9): <= 60 KB per page and usable within 3 s.
 
 Run from the project root (starts its own demo server on --port, and stops it):
-    .venv/bin/python benchmarks/kpps_slow_phone.py --port 8731
+    .venv/bin/python benchmarks/kpps_slow_phone.py --port 8731 [--screenshots test-artifacts/screenshots]
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def _wait_up(url: str, seconds: float = 60) -> None:
     raise SystemExit("the server did not start")
 
 
-def _measure(base: str, code: str) -> list[dict[str, object]]:
+def _measure(base: str, code: str, shots: str | None = None) -> list[dict[str, object]]:
     from playwright.sync_api import sync_playwright
 
     rows: list[dict[str, object]] = []
@@ -95,6 +95,9 @@ def _measure(base: str, code: str) -> list[dict[str, object]]:
                 return {dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd,
                         fcp: fcp ? fcp.startTime : null, redirects: nav.redirectCount};
             }""")
+            if shots:
+                os.makedirs(shots, exist_ok=True)
+                page.screenshot(path=os.path.join(shots, f"kpps-{len(rows) + 1}.png"), full_page=True)
             rows.append({"page": name, "url": page.url.replace(base, ""), "bytes": seen["bytes"],
                          "requests": seen["requests"], **timing})
 
@@ -121,6 +124,7 @@ def _measure(base: str, code: str) -> list[dict[str, object]]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=8731)
+    parser.add_argument("--screenshots", help="save a full-page 360 px screenshot of each step in this folder")
     args = parser.parse_args()
     base = f"http://127.0.0.1:{args.port}"
     data = tempfile.mkdtemp(prefix="marwah-kpps-")
@@ -131,7 +135,7 @@ def main() -> None:
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         _wait_up(base + "/health/")
-        rows = _measure(base, code)
+        rows = _measure(base, code, args.screenshots)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 from marwah.core.env import envbool, envint, envlist, envsecret, envstr
@@ -179,13 +180,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODU
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", PRODUCTION)
 if envbool("TLS_PROXY", PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# Content-Security-Policy (django-csp): nothing inline, nothing from elsewhere. Templates keep
+# Content-Security-Policy (django-csp): nothing inline but one nonce'd stylesheet, nothing from elsewhere. Templates keep
 # scripts in static files and styles in classes (marwah/core/tests/test_headers.py checks).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        # NONCE appears only in responses that used request.csp_nonce: the one <style> element of the
+        # code -> read -> sign pages (pledges/critical_css.html); every other page stays 'self'.
+        "style-src": ["'self'", NONCE],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

@@ -63,3 +63,25 @@ def test_an_inline_script_would_be_caught(new_page, live_server):
     assert page.evaluate("() => window.ran") is None
     assert any("Content Security Policy" in v for v in new_page.csp_violations)
     new_page.csp_violations.clear()  # expected here; the fixture would fail the test otherwise
+
+
+def test_code_page_paints_with_its_nonced_css_and_a_style_without_the_nonce_is_blocked(new_page, live_server):
+    """The one-time-code page inlines its CSS under this response's nonce: applied, no stylesheet
+    request; a <style> element without the nonce (an injection) is still refused and reported."""
+    page = new_page(phone=True)
+    sheets: list[str] = []
+    page.on("request", lambda req: sheets.append(req.url) if req.resource_type == "stylesheet" else None)
+    page.goto("/ikrar/kode/")
+    page.wait_for_load_state("networkidle")
+    assert not sheets
+    # app.css's .btn and pledges.css's #id_code rules apply (the nonce'd block was accepted).
+    assert page.eval_on_selector("main button.btn", "b => getComputedStyle(b).cursor") == "pointer"
+    assert page.eval_on_selector("#id_code", "i => getComputedStyle(i).textTransform") == "uppercase"
+    assert not new_page.csp_violations
+    page.evaluate("""() => { const s = document.createElement('style');
+        s.textContent = 'h1 { display: none !important; }'; document.head.appendChild(s); }""")
+    page.wait_for_timeout(300)
+    assert page.locator("main h1").is_visible()
+    assert any("Content Security Policy" in v for v in new_page.csp_violations)
+    new_page.csp_violations.clear()  # expected here; the fixture would fail the test otherwise
+    screenshot(page, "kpps-code-page-inline-css-phone")

@@ -29,6 +29,11 @@
     }
   }, true);
 
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  // Loaded with defer on most pages, async on a few (the page may already be parsed).
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { init(document); });
+  } else {
+    init(document);
+  }
   document.addEventListener("htmx:load", function (event) { init(event.target); });
 })();
