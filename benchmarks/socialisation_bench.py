@@ -33,6 +33,26 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marwah.settings")
 
+
+def _bench_secrets() -> None:
+    """Without DEBUG the settings are production's: secrets only from the environment (else a throw-away key
+    per process, and the check-in cookies of `targets` would not verify in gunicorn). Every step and the server
+    read the same files in MARWAH_DATA_DIR/keys."""
+    import secrets
+
+    keys = Path(os.environ.setdefault("MARWAH_DATA_DIR", "/tmp/soc_bench_data")) / "keys"
+    keys.mkdir(parents=True, exist_ok=True)
+    for name in ("SECRET_KEY", "MARWAH_FILE_KEY", "MARWAH_MATCH_SECRET"):
+        path = keys / name.lower()
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        os.environ.setdefault(f"{name}_FILE", str(path))
+    os.environ.setdefault("SITE_URL", "https://127.0.0.1")
+
+
+_bench_secrets()
+
 import django  # noqa: E402
 
 django.setup()
@@ -198,7 +218,8 @@ def admin_session() -> str:
 
 
 def server(args: argparse.Namespace) -> subprocess.Popen:
-    env = dict(os.environ, DEBUG="0", LOG_LEVEL="ERROR", CONN_MAX_AGE="600")
+    # Production settings with the secrets of _bench_secrets(); plain HTTP on loopback (no TLS redirect).
+    env = dict(os.environ, DEBUG="0", LOG_LEVEL="ERROR", CONN_MAX_AGE="600", SECURE_SSL_REDIRECT="0")
     proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "marwah.wsgi:application", "-w", str(args.workers),
                              "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"], cwd=ROOT, env=env)
     time.sleep(5)
@@ -238,6 +259,8 @@ def run(args: argparse.Namespace) -> None:
                                   f"http://127.0.0.1:{args.port}/health/"], capture_output=True, text=True,
                                  check=True).stdout
             print(f"calibration: GET /health/ (no database work) {wrk_summary(out)}")
+        if args.skip_coverage:
+            return
         key = admin_session()
         levels = [("national", Unit.objects.get(depth=0)), ("province", Unit.objects.filter(depth=1).order_by("id")[0]),
                   ("regency", Unit.objects.filter(depth=2).order_by("id")[0]),
@@ -282,6 +305,7 @@ def main() -> None:
     ap.add_argument("--duration", type=int, default=30)
     ap.add_argument("--port", type=int, default=8610)
     ap.add_argument("--skip-load", action="store_true")
+    ap.add_argument("--skip-coverage", action="store_true", help="check-ins only (no coverage timings)")
     args = ap.parse_args()
     if args.command == "targets":  # fresh check-in sessions (e.g. after a run used them, or a new MARWAH_DATA_DIR)
         from marwah.socialisation.models import Session
