@@ -278,7 +278,8 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     mine = (Attendance(at=now, late=services.is_late(session, now)) if new
             else Attendance.objects.filter(session=session, employee=employee).only("at", "late").first())
     # A small page without the base layout: no context processors (menu), no template inheritance.
-    return HttpResponse(_CHECKED_IN.render({"session": session, "employee": employee, "mine": mine, "new": new}))
+    return HttpResponse(_CHECKED_IN.render({"session": session, "employee": employee, "mine": mine, "new": new,
+                                            "signed_in": actor is not None}))
 
 
 @login_not_required
