@@ -33,6 +33,26 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marwah.settings")
 
+
+def _bench_secrets() -> None:
+    """Without DEBUG the settings are production's: secrets only from the environment (else a throw-away key
+    per process, and the check-in cookies of `targets` would not verify in gunicorn). Every step and the server
+    read the same files in MARWAH_DATA_DIR/keys."""
+    import secrets
+
+    keys = Path(os.environ.setdefault("MARWAH_DATA_DIR", "/tmp/soc_bench_data")) / "keys"
+    keys.mkdir(parents=True, exist_ok=True)
+    for name in ("SECRET_KEY", "MARWAH_FILE_KEY", "MARWAH_MATCH_SECRET"):
+        path = keys / name.lower()
+        if not path.exists():
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        os.environ.setdefault(f"{name}_FILE", str(path))
+    os.environ.setdefault("SITE_URL", "https://127.0.0.1")
+
+
+_bench_secrets()
+
 import django  # noqa: E402
 
 django.setup()
@@ -198,7 +218,8 @@ def admin_session() -> str:
 
 
 def server(args: argparse.Namespace) -> subprocess.Popen:
-    env = dict(os.environ, DEBUG="0", LOG_LEVEL="ERROR", CONN_MAX_AGE="600")
+    # Production settings with the secrets of _bench_secrets(); plain HTTP on loopback (no TLS redirect).
+    env = dict(os.environ, DEBUG="0", LOG_LEVEL="ERROR", CONN_MAX_AGE="600", SECURE_SSL_REDIRECT="0")
     proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "marwah.wsgi:application", "-w", str(args.workers),
                              "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"], cwd=ROOT, env=env)
     time.sleep(5)
@@ -223,13 +244,24 @@ def run(args: argparse.Namespace) -> None:
     proc = server(args)
     try:
         if not args.skip_load:
+            # Warm-up (not counted): every worker's first requests import views, load catalogs and templates
+            # and open its connection. Its people are kept apart from the measured ones (no re-check-ins).
+            keys = (OUT / "targets.txt").read_text().split()
+            (OUT / "warmup.txt").write_text("\n".join(keys[:args.warmup_people]) + "\n")
+            (OUT / "load.txt").write_text("\n".join(keys[args.warmup_people:]) + "\n")
+
+            def load(targets: str, connections: int, seconds: int) -> str:
+                return subprocess.run(
+                    ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s",
+                     "benchmarks/socialisation/checkin.lua", f"http://127.0.0.1:{args.port}"], cwd=ROOT,
+                    capture_output=True, text=True, check=True,
+                    env=dict(os.environ, WRK_THREADS="2", TARGETS=str(OUT / targets), SESSION=str(session.pk))).stdout
+
+            if args.warmup:
+                load("warmup.txt", args.workers, args.warmup)
             before = Attendance.objects.filter(session=session).count()
             t = time.time()
-            out = subprocess.run(
-                ["wrk", "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--latency", "-s",
-                 "benchmarks/socialisation/checkin.lua", f"http://127.0.0.1:{args.port}"], cwd=ROOT,
-                capture_output=True, text=True, check=True,
-                env=dict(os.environ, WRK_THREADS="2", TARGETS=str(OUT / "targets.txt"), SESSION=str(session.pk))).stdout
+            out = load("load.txt", args.connections, args.duration)
             elapsed = time.time() - t
             after = Attendance.objects.filter(session=session).count()
             print(out)
@@ -238,6 +270,8 @@ def run(args: argparse.Namespace) -> None:
                                   f"http://127.0.0.1:{args.port}/health/"], capture_output=True, text=True,
                                  check=True).stdout
             print(f"calibration: GET /health/ (no database work) {wrk_summary(out)}")
+        if args.skip_coverage:
+            return
         key = admin_session()
         levels = [("national", Unit.objects.get(depth=0)), ("province", Unit.objects.filter(depth=1).order_by("id")[0]),
                   ("regency", Unit.objects.filter(depth=2).order_by("id")[0]),
@@ -282,6 +316,9 @@ def main() -> None:
     ap.add_argument("--duration", type=int, default=30)
     ap.add_argument("--port", type=int, default=8610)
     ap.add_argument("--skip-load", action="store_true")
+    ap.add_argument("--warmup", type=int, default=3, help="seconds of uncounted check-ins first (0: none)")
+    ap.add_argument("--warmup-people", type=int, default=2000)
+    ap.add_argument("--skip-coverage", action="store_true", help="check-ins only (no coverage timings)")
     args = ap.parse_args()
     if args.command == "targets":  # fresh check-in sessions (e.g. after a run used them, or a new MARWAH_DATA_DIR)
         from marwah.socialisation.models import Session

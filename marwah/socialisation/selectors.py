@@ -45,14 +45,21 @@ def prefixes(path: str) -> list[str]:
 
 # --- Who is the participant ------------------------------------------------------------------------
 
-def participant(request: HttpRequest) -> Employee | None:
-    """The logged-in user's employee record, or the one a one-time code opened in this browser."""
+BRIEF_FIELDS = ("id", "unit_id", "unit_path", "name")  # what a check-in reads and shows
+
+
+def participant(request: HttpRequest, *, brief: bool = False) -> Employee | None:
+    """The logged-in user's employee record, or the one a one-time code opened in this browser.
+    brief: only the fields a check-in needs (id, unit, unit path, name), the row read by primary key."""
     user = request.user
+    people = Employee.objects.filter(is_active=True)
+    if brief:
+        people = people.only(*BRIEF_FIELDS)
     if user.is_authenticated:
-        return Employee.objects.filter(user=user, is_active=True).first()
+        return people.filter(user=user).first()
     employee_id = request.session.get(CODE_SESSION_KEY)
     if employee_id and request.session.get(CODE_SESSION_UNTIL, 0) > time.time():
-        return Employee.objects.filter(pk=employee_id, is_active=True).first()
+        return people.filter(pk=employee_id).first()
     return None
 
 

@@ -14,8 +14,10 @@ from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -246,6 +248,9 @@ def scan(request: HttpRequest, pk: int, slot: int, token: str) -> HttpResponse:
         "login_url": f"{reverse('accounts:login')}?next={reverse('socialisation:checkin', args=[pk])}"})
 
 
+_CHECKED_IN = SimpleLazyObject(lambda: get_template("socialisation/checked_in_answer.html"))
+
+
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -254,7 +259,8 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     if not _grant_ok(request, pk):
         return render(request, "socialisation/scan_invalid.html", status=410)
     session, paths = selectors.cached_session(pk)
-    employee = selectors.participant(request)
+    # The POST (the hot path) needs only the person's id, unit and name; the GET page shows more.
+    employee = selectors.participant(request, brief=request.method == "POST")
     if employee is None:
         return redirect(f"{reverse('accounts:login')}?next={request.path}")
     if request.method == "GET":
@@ -271,8 +277,9 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
     # The fresh row is known without reading it back (the hot path of a room checking in at once).
     mine = (Attendance(at=now, late=services.is_late(session, now)) if new
             else Attendance.objects.filter(session=session, employee=employee).only("at", "late").first())
-    return render(request, "socialisation/checked_in.html", {
-        "session": session, "employee": employee, "mine": mine, "new": new})
+    # A small page without the base layout: no context processors (menu), no template inheritance.
+    return HttpResponse(_CHECKED_IN.render({"session": session, "employee": employee, "mine": mine, "new": new,
+                                            "signed_in": actor is not None}))
 
 
 @login_not_required

@@ -237,3 +237,44 @@ def test_remind_absent_by_email_and_sms_list(tree, people, make_session, as_user
     sms = leader.get(reverse("socialisation:absent_export", args=[session.pk]), {"unit": tree.grobogan.pk})
     assert sms.status_code == 200 and "Rina" in sms.content.decode()
     assert as_user(people.employee).post(reverse("socialisation:remind", args=[session.pk])).status_code == 404
+
+
+# The statements of one QR check-in, once the session is in the per-process cache (a hall checking in at once):
+# the browser session, the person, then the attendance with its counters (one statement on PostgreSQL, four on
+# SQLite), the audit chain head and the audit row (and, on SQLite, the head update), inside a transaction (savepoint and release under the test's
+# own transaction). A new statement here costs every person of a national rakor: raise the number consciously.
+CHECKIN_STATEMENTS = {"postgresql": 7, "sqlite": 11}
+
+
+def _code_phone(employee: Employee, session) -> Client:
+    """A phone that redeemed a one-time code and scanned the room's QR code, as benchmarks/socialisation_bench.py."""
+    import time
+
+    from marwah.socialisation.selectors import CODE_SESSION_KEY, CODE_SESSION_UNTIL, GRANT_KEY
+
+    phone = Client()
+    store = phone.session
+    until = time.time() + 3600
+    store.update({CODE_SESSION_KEY: employee.pk, CODE_SESSION_UNTIL: until, GRANT_KEY: {str(session.pk): until},
+                  "_touched": int(time.time()) + 3600})
+    store.save()
+    return phone
+
+
+def test_qr_check_in_statement_count(tree, make_session, django_assert_num_queries):
+    from django.db import connection
+
+    from marwah.socialisation import selectors
+
+    officers = [make_person(tree.grobogan, username=f"kpps{i}", name=f"Petugas {i}",
+                            employment_type=EmploymentType.AD_HOC).employee for i in range(2)]
+    session = make_session()
+    selectors.forget_session(session.pk)
+    first = _code_phone(officers[0], session).post(reverse("socialisation:checkin", args=[session.pk]))
+    assert first.status_code == 200  # fills the per-process session cache
+    phone = _code_phone(officers[1], session)
+    with django_assert_num_queries(CHECKIN_STATEMENTS[connection.vendor]):
+        done = phone.post(reverse("socialisation:checkin", args=[session.pk]))
+    assert done.status_code == 200 and "Petugas 1, kehadiran Anda tercatat" in done.content.decode()
+    assert Attendance.objects.filter(session=session).count() == 2
+    assert sum(SessionTally.objects.filter(session=session, unit=session.host_unit).values_list("present", flat=True)) == 2
