@@ -8,6 +8,7 @@ command -v msgfmt >/dev/null || need+=(gettext)
 if [ "$mode" = test ]; then
   command -v pdfsig >/dev/null || need+=(poppler-utils)
   command -v chromium >/dev/null || need+=(chromium)
+  command -v wrk >/dev/null || need+=(wrk)
 fi
 [ -e /usr/lib/x86_64-linux-gnu/libpango-1.0.so.0 ] || [ -e /usr/lib/aarch64-linux-gnu/libpango-1.0.so.0 ] || need+=(libpango-1.0-0 libpangoft2-1.0-0)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)

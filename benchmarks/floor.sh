@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every speed target as a ratio against the floor of the stack (../shared/bench-floor/), in one command:
+#   bash benchmarks/floor.sh [target ...]      (targets: signing submission cases coverage dashboard; default all)
+# Builds the floor (its own venv and PostgreSQL database `floor`), runs each Marwah benchmark in its
+# --floor mode (A B A B, ROUNDS pairs, default 3; DURATION seconds per run, default 30), and prints the
+# table of FLOOR lines. Each benchmark stops what it started, also on failure; so does this script.
+# The benchmark databases must exist (each script's docstring says how to make them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-30}
+PY=.venv/bin/python
+log=$(mktemp)
+cleanup() { bash "${FLOOR_SRC:-../shared/bench-floor}/floor.sh" stop >/dev/null 2>&1 || true; rm -f "$log"; }
+trap cleanup EXIT INT TERM
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(signing submission cases coverage dashboard)
+for target in "${targets[@]}"; do
+  echo "== $target"
+  case "$target" in
+    signing)    $PY benchmarks/pledges_load.py --floor "$ROUNDS" --duration "$DURATION" ;;
+    submission) $PY benchmarks/reporting_floor.py --rounds "$ROUNDS" --duration "$DURATION" ;;
+    cases)      $PY benchmarks/cases_bench.py --floor "$ROUNDS" --duration "$DURATION" ;;
+    coverage)   $PY benchmarks/pledges_load.py --skip-load --floor "$ROUNDS" --duration "$DURATION" ;;
+    dashboard)  $PY benchmarks/monitoring_dashboard.py --floor "$ROUNDS" --duration "$DURATION" ;;
+    *) echo "unknown target: $target" >&2; exit 2 ;;
+  esac 2>&1 | tee -a "$log"
+done
+echo
+echo "== Ratios against the floor (median of the per-pair ratios)"
+grep '^FLOOR ' "$log" | sed 's/^FLOOR //' | column -t -s '|' -o '|'
