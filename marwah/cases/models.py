@@ -157,6 +157,22 @@ class CaseBlock(models.Model):
         return f"block {self.case_id}"
 
 
+class CaseEmail(models.Model):
+    """One email of one notification to one handler: a retried task finds it and sends no second.
+    Recipients are case members already; retention deletes these rows with the case's content."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    notification = models.CharField(max_length=32)  # one id per enqueued notification
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notification", "user"], name="case_email_once")]
+
+    def __str__(self) -> str:
+        return f"email {self.case_id} {self.notification}"
+
+
 class CaseEvent(models.Model):
     """A step in the case's timeline. `reporter_visible` events appear on the reporter's status page."""
 

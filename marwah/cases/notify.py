@@ -6,13 +6,14 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from marwah.accounts.models import User
-from marwah.cases.models import Case
+from marwah.cases.models import Case, CaseEmail
 from marwah.cases.routing import user_token
 
 SUBJECTS = {
@@ -32,7 +33,21 @@ def safe_recipients(case: Case, user_ids: Iterable[int]) -> list[User]:
     return [u for u in users if user_token(u.pk) not in blocked]
 
 
-def send_case_email(*, case: Case, user_ids: Iterable[int], reason: str) -> int:
+def _first_time(case: Case, notification: str, user: User) -> bool:
+    """Claim this notification's email to `user`; False when a run before this one sent it."""
+    if not notification:  # a job queued before notifications had an id
+        return True
+    try:
+        with transaction.atomic():
+            CaseEmail.objects.create(case=case, notification=notification, user=user)
+    except IntegrityError:
+        return False
+    return True
+
+
+def send_case_email(*, case: Case, user_ids: Iterable[int], reason: str, notification: str = "") -> int:
+    """Email each recipient once per `notification`: a retried task skips those already emailed.
+    The claim and the sending share a transaction, so a failed send is tried again by the retry."""
     sent = 0
     link = settings.SITE_URL.rstrip("/") + reverse("cases:detail", args=[case.public_id])
     for user in safe_recipients(case, user_ids):
@@ -45,6 +60,9 @@ def send_case_email(*, case: Case, user_ids: Iterable[int], reason: str) -> int:
                 link,
                 _("This message was sent by Marwah because you handle this case."),
             ])
-        send_mail(subject, body, None, [user.email])
+        with transaction.atomic():
+            if not _first_time(case, notification, user):
+                continue
+            send_mail(subject, body, None, [user.email])
         sent += 1
     return sent

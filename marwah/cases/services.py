@@ -5,6 +5,7 @@ Audit `detail` carries codes only (status, category, counts), never report conte
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
@@ -30,6 +31,7 @@ from marwah.cases.models import (
     REFERENCE_PREFIXES,
     Case,
     CaseBlock,
+    CaseEmail,
     CaseEvent,
     CaseMember,
     CaseSequence,
@@ -79,8 +81,8 @@ def _notify(case: Case, user_ids: Iterable[int], reason: str) -> None:
     from marwah.cases.tasks import send_case_email_task
 
     ids = sorted(set(user_ids))
-    if ids:
-        enqueue_on_commit(send_case_email_task, case.pk, ids, reason)
+    if ids:  # the notification's id makes a retried task send no second email
+        enqueue_on_commit(send_case_email_task, case.pk, ids, reason, uuid.uuid4().hex)
 
 
 def retention_days() -> int:
@@ -428,10 +430,14 @@ def check_deadlines(today: date | None = None) -> dict[str, int]:
         if due is None:  # excluded by the query; keeps the type checker informed
             continue
         left = working_days_between(today, due)
+        # Each step is claimed by a conditional UPDATE: a second run (a retried task, or two
+        # workers at once) finds it taken and neither records nor emails it again.
         with transaction.atomic():
             if today > due:
                 case.escalated_at = timezone.now()
-                case.save(update_fields=["escalated_at"])
+                if not Case.objects.filter(pk=case.pk, escalated_at__isnull=True).update(
+                        escalated_at=case.escalated_at):
+                    continue
                 _event(case, actor=None, kind="overdue")
                 record(actor=None, action="case.overdue", target=case, unit=case.handling_unit_id,
                        detail={"stage": case.stage, "due": due.isoformat()})
@@ -439,7 +445,8 @@ def check_deadlines(today: date | None = None) -> dict[str, int]:
                 escalated += 1
             elif left <= deadline_rules.REMINDER_WORKING_DAYS and case.reminded_at is None:
                 case.reminded_at = timezone.now()
-                case.save(update_fields=["reminded_at"])
+                if not Case.objects.filter(pk=case.pk, reminded_at__isnull=True).update(reminded_at=case.reminded_at):
+                    continue
                 targets = [case.assignee_id] if case.assignee_id else list(
                     case.members.filter(is_active=True).values_list("user_id", flat=True))
                 record(actor=None, action="case.reminder", target=case, detail={"stage": case.stage})
@@ -484,6 +491,7 @@ def purge_case(*, case: Case) -> None:
     Referral.objects.filter(case=case).update(note_enc="", organisation_enc="")
     Decision.objects.filter(case=case).update(summary_enc="")
     CaseBlock.objects.filter(case=case).delete()
+    CaseEmail.objects.filter(case=case).delete()
     CaseMember.objects.filter(case=case).update(is_active=False)
     record(actor=None, action="case.purged", target=case, detail={"category": case.category})
 

@@ -42,6 +42,7 @@ def requeue_abandoned() -> int:
     if settings.TASK_BACKEND != "rq":
         return 0
     import django_rq
+    from rq.exceptions import InvalidJobOperation
     from rq.job import Job
     from rq.registry import FailedJobRegistry
 
@@ -51,7 +52,10 @@ def requeue_abandoned() -> int:
     for job_id in registry.get_job_ids():
         job = Job.fetch(job_id, connection=queue.connection)
         if _worth_retrying(job):
-            registry.requeue(job_id)
+            try:
+                registry.requeue(job_id)
+            except InvalidJobOperation:  # another run of this task put it back first
+                continue
             requeued += 1
     return requeued
 

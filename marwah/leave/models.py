@@ -269,6 +269,8 @@ class AbsenceNotice(models.Model):
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")
     opened_at = models.DateTimeField(null=True, blank=True)
+    # When the superior was emailed about it: a retried task emails no notice twice.
+    emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

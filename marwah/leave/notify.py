@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from marwah.accounts.models import User
@@ -17,8 +18,11 @@ from marwah.rules.absence import SUPERIOR_MUST_EXAMINE
 
 
 def send_notice_emails(notice_ids: list[int]) -> int:
-    users = set(AbsenceNotice.objects.filter(pk__in=notice_ids, superior_user__isnull=False)
-                .values_list("superior_user_id", flat=True))
+    """One email per superior for the notices not emailed yet. Idempotent: the notices are marked
+    (`emailed_at`) in the transaction that sends, so a retried task emails nobody twice and a
+    failed send is tried again."""
+    pending = AbsenceNotice.objects.filter(pk__in=notice_ids, superior_user__isnull=False, emailed_at__isnull=True)
+    users = set(pending.values_list("superior_user_id", flat=True))
     link = settings.SITE_URL.rstrip("/") + reverse("leave:notices")
     sent = 0
     for user in User.objects.filter(pk__in=users, is_active=True).exclude(email=""):
@@ -32,6 +36,10 @@ def send_notice_emails(notice_ids: list[int]) -> int:
                 _("Open the notice after logging in:"),
                 link,
             ])
-        send_mail(subject, body, None, [user.email])
+        with transaction.atomic():
+            # The UPDATE claims them (a second worker waits on the row locks, then finds none).
+            if not pending.filter(superior_user=user).update(emailed_at=timezone.now()):
+                continue
+            send_mail(subject, body, None, [user.email])
         sent += 1
     return sent

@@ -107,12 +107,16 @@ def _progress(report: PeriodicReport, value: int, build: str = PeriodicReport.Bu
 
 
 def build(*, report_id: int) -> None:
-    """Make the snapshot, the PDF and the XLSX (run by the worker)."""
+    """Make the snapshot, the PDF and the XLSX (run by the worker).
+
+    Idempotent: files already made since the last request (build READY) are kept, so a retried
+    task makes no second PDF; `request_build` and `write_text` reset the state when they must be
+    made again."""
     from marwah.monitoring import render
 
     report = PeriodicReport.objects.select_related("unit", "unit__parent", "unit__institution", "created_by").get(
         pk=report_id)
-    if report.is_frozen:
+    if report.is_frozen or report.build == PeriodicReport.Build.READY:
         return
     try:
         _progress(report, 15)
@@ -127,7 +131,7 @@ def build(*, report_id: int) -> None:
         raise
     with transaction.atomic():
         locked = PeriodicReport.objects.select_for_update().get(pk=report_id)
-        if locked.is_frozen:
+        if locked.is_frozen or locked.build == PeriodicReport.Build.READY:  # another run finished first
             return
         locked.snapshot, locked.pdf, locked.xlsx = snapshot, pdf, xlsx
         locked.build, locked.progress, locked.built_at = PeriodicReport.Build.READY, 100, timezone.now()

@@ -182,8 +182,13 @@ def code_csv_header() -> list[str]:
 
 
 def run_batch(*, batch: InvitationBatch) -> InvitationBatch:
-    """Invite everyone without an account (and without an open invitation) under the batch's unit."""
+    """Invite everyone without an account (and without an open invitation) under the batch's unit.
+
+    Idempotent: people with an open invitation are skipped, so a second run emails and codes
+    nobody twice. A run killed part-way (the batch still RUNNING) is resumed by the retried task:
+    its counters go on from what was recorded and the printed-codes file is appended to."""
     unit = batch.unit
+    resuming = batch.status == InvitationBatch.Status.RUNNING
     now = timezone.now()
     open_for = set(Invitation.objects.filter(unit_path__startswith=unit.path, accepted_at__isnull=True,
                                              revoked_at__isnull=True, expires_at__gt=now)
@@ -191,17 +196,19 @@ def run_batch(*, batch: InvitationBatch) -> InvitationBatch:
     people_qs = people_selectors.employees_without_account(unit_path=unit.path,
                                                            employment_types=list(batch.employment_types))
     ids = [pk for pk in people_qs.order_by("pk").values_list("pk", flat=True) if pk not in open_for]
-    InvitationBatch.objects.filter(pk=batch.pk).update(status=InvitationBatch.Status.RUNNING, total=len(ids))
+    emailed, coded, done = (batch.emailed, batch.coded, batch.done) if resuming else (0, 0, 0)
+    InvitationBatch.objects.filter(pk=batch.pk).update(status=InvitationBatch.Status.RUNNING, total=done + len(ids))
     address = short_address()
     mail = get_connection()
     with translation.override(settings.LANGUAGE_CODE):
         header = code_csv_header()
     path = codes_path(batch)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    emailed = coded = done = 0
+    append = resuming and path.exists()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC), 0o600)
     with os.fdopen(fd, "w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(header)
+        if not append:
+            writer.writerow(header)
         for start in range(0, len(ids), CHUNK):
             chunk = list(Employee.objects.filter(pk__in=ids[start:start + CHUNK]).select_related("unit")
                          .order_by("unit_path", "name"))
@@ -220,6 +227,7 @@ def run_batch(*, batch: InvitationBatch) -> InvitationBatch:
             if messages:
                 emailed += send_mass_mail(messages, fail_silently=True, connection=mail)
             done += len(chunk)
+            handle.flush()  # the chunk's codes are on disk before its progress is recorded
             InvitationBatch.objects.filter(pk=batch.pk).update(done=done, emailed=emailed, coded=coded)
     if not coded:
         path.unlink(missing_ok=True)

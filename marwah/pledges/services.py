@@ -143,6 +143,12 @@ def launch_campaign(*, campaign: Campaign) -> int:
         return campaign.in_scope
     sig, tally, unit = Signature._meta.db_table, "pledges_tally", Unit._meta.db_table
     with transaction.atomic(), connection.cursor() as cur:
+        # Idempotent: the status is read again under the row lock, so a second run (a retried
+        # task, or a second worker at once) finds the campaign launched and counts nothing twice.
+        current = Campaign.objects.select_for_update().only("status", "in_scope").get(pk=campaign.pk)
+        if current.status != Campaign.Status.PREPARING:
+            campaign.status, campaign.in_scope = current.status, current.in_scope
+            return current.in_scope
         cur.execute(*_scope_insert(campaign))
         cur.execute(f"SELECT count(*), max(length(unit_path)) FROM {sig} WHERE campaign_id = %s",  # noqa: S608
                     [campaign.pk])
