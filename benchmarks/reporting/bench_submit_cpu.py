@@ -105,6 +105,9 @@ def main() -> int:
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
         out.write("\n--- by own time ---\n")
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(30)
+        out.write("\n--- what the submission's own functions call ---\n")
+        stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+        stats.print_callees(r"services.py.*\((submit_report|_store_report|open_case)\)|views.py.*\(report_form\)")
         print(out.getvalue())
     return 0
 

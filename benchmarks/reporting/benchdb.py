@@ -7,14 +7,24 @@ migrates and loads the demo data (real regions, KPU and Kemenkumham, Satgas team
 custodians, leaders), and returns the ids of the office the load reports about (KPU Kabupaten
 Grobogan). `drop(db)` removes it again (smoke runs).
 
+`Server` runs gunicorn (sync workers, like production) on that database and always stops it: on
+leaving the `with` block, at exit, on SIGTERM/SIGINT.
+
 Databases: `bench_reporting` (measurements), `bench_smoke_reporting` (`--smoke`, dropped after).
+Shell use (run.sh): `benchdb.py env DB`, `benchdb.py prepare DB [--small] [--keep]`, `benchdb.py drop DB`.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,3 +134,84 @@ def prepare(db: str, *, fresh: bool = True, small: bool = False) -> tuple[int, i
                   "u = Unit.objects.get(code='33.15', institution__code='kpu'); print(u.institution_id, u.pk)")
     institution, unit = out.split()[-2:]
     return int(institution), int(unit)
+
+
+def stop_on_signals() -> None:
+    """SIGTERM/SIGHUP end the script through `finally` blocks and atexit, like Ctrl-C does."""
+    def leave(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, leave)
+
+
+class Server:
+    """gunicorn serving Marwah on the benchmark database; stopped on exit whatever happens."""
+
+    def __init__(self, db: str, *, port: int, workers: int = 3) -> None:
+        self.db, self.port, self.workers = db, port, workers
+        self.url = f"http://127.0.0.1:{port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Server:
+        with contextlib.suppress(OSError):
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+            raise SystemExit(f"port {self.port} is taken: another server is running there")
+        env = environment(self.db)
+        # BENCH_REPORTING_APP_ROOT: serve another checkout of the code (e.g. `git archive` of the
+        # base commit) with this venv and database, for before/after runs under the same conditions.
+        app_root = Path(os.environ.get("BENCH_REPORTING_APP_ROOT", ROOT))
+        env["PYTHONPATH"] = os.pathsep.join([str(app_root), env["PYTHONPATH"]])
+        self.proc = subprocess.Popen(  # noqa: S603
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "marwah.wsgi", "-w", str(self.workers), "-k", "sync",
+             "-b", f"127.0.0.1:{self.port}", "--log-level", "warning"],
+            env=env, cwd=app_root, start_new_session=True)
+        atexit.register(self.stop)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"gunicorn on {self.port} exited with {self.proc.returncode}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/health/", timeout=2):  # noqa: S310
+                    return self
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise SystemExit(f"gunicorn on {self.port} did not answer")
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def report_count(db: str) -> int:
+    out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-tAc",  # noqa: S603, S607
+                          "SELECT count(*) FROM reporting_report"], check=True, capture_output=True, text=True)
+    return int(out.stdout.strip())
+
+
+if __name__ == "__main__":
+    import shlex
+
+    command, db, *flags = sys.argv[1:]
+    if command == "env":
+        print("\n".join(f"export {k}={shlex.quote(v)}" for k, v in environment(db).items()
+                        if k not in os.environ or os.environ[k] != v))
+    elif command == "prepare":
+        print(*prepare(db, fresh="--keep" not in flags, small="--small" in flags))
+    elif command == "drop":
+        drop(db)
+    else:
+        raise SystemExit(f"unknown command {command}")
