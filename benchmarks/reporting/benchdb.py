@@ -11,7 +11,8 @@ Grobogan). `drop(db)` removes it again (smoke runs).
 leaving the `with` block, at exit, on SIGTERM/SIGINT.
 
 Databases: `bench_reporting` (measurements), `bench_smoke_reporting` (`--smoke`, dropped after).
-Shell use (run.sh): `benchdb.py env DB`, `benchdb.py prepare DB [--small] [--keep]`, `benchdb.py drop DB`.
+Shell use (run.sh): `benchdb.py env DB`, `benchdb.py prepare DB [--small] [--keep]`, `benchdb.py drop DB`;
+`benchdb.py --smoke` checks the set-up on a throwaway database.
 """
 
 from __future__ import annotations
@@ -205,6 +206,13 @@ def report_count(db: str) -> int:
 if __name__ == "__main__":
     import shlex
 
+    if sys.argv[1:] == ["--smoke"]:  # the set-up the other scripts rely on, on a throwaway database
+        try:
+            institution, unit = prepare(SMOKE_DB, small=True)
+            print(f"smoke ok: institution {institution}, unit {unit}")
+        finally:
+            drop(SMOKE_DB)
+        sys.exit(0)
     command, db, *flags = sys.argv[1:]
     if command == "env":
         print("\n".join(f"export {k}={shlex.quote(v)}" for k, v in environment(db).items()
