@@ -21,6 +21,14 @@ from marwah.people.models import Employee, EmploymentType
 
 
 @pytest.fixture(autouse=True)
+def _forget_memo():
+    # Lookups remembered per process (marwah.core.memo) must not outlive a test's rolled-back rows.
+    from marwah.core import memo
+
+    memo.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings):
     # Tests create many users; argon2's real cost is measured in benchmarks instead.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

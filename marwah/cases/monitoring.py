@@ -29,7 +29,10 @@ def case_stats_row(case: Case) -> dict[str, Any] | None:
     from marwah.orgs.models import Unit
 
     unit_id = case.unit_id or case.handling_unit_id
-    unit = Unit.objects.filter(pk=unit_id).only("path").first()
+    field = "unit" if case.unit_id else "handling_unit"
+    # The case usually carries its unit already (open_case sets it): no query then.
+    cached = case._state.fields_cache.get(field)
+    unit = cached if cached is not None else Unit.objects.filter(pk=unit_id).only("path").first()
     if unit is None:
         return None
     created = timezone.localtime(case.created_at).date() if case.created_at else timezone.localdate()

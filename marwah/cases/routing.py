@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from marwah.accounts.models import Role, RoleAssignment, User
+from marwah.core import memo
 from marwah.orgs.models import Unit, UnitKind, decode_path
 from marwah.people.models import Employee
 from marwah.rules.violations import DATA_LEAK, DISCIPLINE, ETHICS, NEUTRALITY, SEXUAL_VIOLENCE
@@ -70,6 +71,29 @@ class Route:
     @property
     def recipients(self) -> list[User]:
         return [u for u, _, _ in self.members]
+
+
+def unit_by_id(pk: int) -> Unit:
+    """A unit, remembered per process (`core.memo`: forgotten when any unit is saved)."""
+    return memo.get("unit", pk, lambda: Unit.objects.get(pk=pk))
+
+
+def units_by_id(ids: list[int]) -> dict[int, Unit]:
+    return {pk: unit_by_id(pk) for pk in ids}
+
+
+def role_holders(role: str, unit_ids: list[int]) -> dict[int, list[tuple[User, bool]]]:
+    """{unit id: [(active user, is chair)]} of a role on these units, oldest grant first; remembered
+    per process and forgotten when any role, user or unit changes (`core.memo`)."""
+    def load() -> dict[int, list[tuple[User, bool]]]:
+        rows = (RoleAssignment.objects.filter(role=role, unit_id__in=unit_ids, user__is_active=True)
+                .select_related("user").order_by("id"))
+        out: dict[int, list[tuple[User, bool]]] = {}
+        for ra in rows:
+            out.setdefault(ra.unit_id, []).append((ra.user, ra.is_chair))
+        return out
+
+    return memo.get("role-holders", (role, tuple(unit_ids)), load)
 
 
 def _ancestors_or_self(unit: Unit) -> list[int]:
@@ -128,12 +152,7 @@ class Router:
         return out
 
     def holders(self, role: str, unit_ids: list[int]) -> dict[int, list[tuple[User, bool]]]:
-        rows = (RoleAssignment.objects.filter(role=role, unit_id__in=unit_ids, user__is_active=True)
-                .select_related("user").order_by("id"))
-        out: dict[int, list[tuple[User, bool]]] = {}
-        for ra in rows:
-            out.setdefault(ra.unit_id, []).append((ra.user, ra.is_chair))
-        return out
+        return role_holders(role, unit_ids)
 
     def nearest_team(self, role: str, start: Unit) -> tuple[Unit | None, list[tuple[User, bool]], bool]:
         """The nearest unit at or above `start` with an unconflicted holder of `role`.
@@ -150,7 +169,7 @@ class Router:
             bad = self.conflicted([u for u, _ in team])
             clean = [(u, chair) for u, chair in team if u.pk not in bad]
             if clean:
-                return Unit.objects.get(pk=unit_id), clean, escalated
+                return unit_by_id(unit_id), clean, escalated
             escalated = True
         return None, [], escalated
 
@@ -161,14 +180,14 @@ class Router:
 
 
 def _root(unit: Unit) -> Unit:
-    return Unit.objects.get(pk=decode_path(unit.path)[0])
+    return unit_by_id(decode_path(unit.path)[0])
 
 
 def _satgas_start(unit: Unit) -> Unit:
     if unit.kind in (UnitKind.KPU_RI, UnitKind.KPU_PROVINCE):
         return _root(unit)  # KPU RI's Satgas handles KPU RI and a provincial office itself
     ids = decode_path(unit.path)
-    units = Unit.objects.in_bulk(ids)
+    units = units_by_id(ids)
     for uid in reversed(ids):
         if units[uid].kind == UnitKind.KPU_PROVINCE:
             return units[uid]

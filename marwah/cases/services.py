@@ -12,8 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +41,7 @@ from marwah.cases.models import (
     Referral,
     Status,
 )
+from marwah.core import memo
 from marwah.core.tasks import enqueue_on_commit
 from marwah.rules import deadlines as deadline_rules
 from marwah.rules.overrides import version_for
@@ -100,7 +100,8 @@ def deadline_for(category: str, stage: str, institution_id: int | None = None) -
     value = effective(default.key, institution_id) if institution_id is not None else None
     if value and value != {"days": default.days, "day_kind": default.day_kind}:
         return int(value["days"]), str(value.get("day_kind", deadline_rules.WORKING))
-    policy = DeadlinePolicy.objects.filter(category=category, stage=stage).first()
+    policy = memo.get("deadline-policy", (category, stage),
+                      lambda: DeadlinePolicy.objects.filter(category=category, stage=stage).first())
     if policy:
         return policy.working_days, deadline_rules.WORKING
     return default.days, default.day_kind
@@ -130,17 +131,20 @@ def _start_stage(case: Case, today: date | None = None) -> None:
 def allocate_reference(category: str, year: int) -> str:
     """The next human reference for a category and year, e.g. KS-2026-000123.
 
-    The counter row is incremented with one UPDATE (a row lock on PostgreSQL, the database write lock
-    on SQLite) before it is read back, inside the caller's transaction: two cases opened at once can
+    The counter row is incremented and read back with one `UPDATE … RETURNING` (a row lock on
+    PostgreSQL, the database write lock on SQLite), inside the caller's transaction: two cases opened at once can
     never get the same number. The row is created on first use; a concurrent creator loses on the
     unique constraint and simply retries the UPDATE.
     """
     prefix = REFERENCE_PREFIXES.get(category, "LP")
+    table = CaseSequence._meta.db_table
     for _attempt in range(3):
-        updated = CaseSequence.objects.filter(prefix=prefix, year=year).update(last=F("last") + 1)
-        if updated:
-            last = CaseSequence.objects.filter(prefix=prefix, year=year).values_list("last", flat=True).get()
-            return f"{prefix}-{year}-{last:06d}"
+        with connection.cursor() as cursor:  # increment and read back in one statement (both databases)
+            cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE prefix = %s AND year = %s "  # noqa: S608
+                           "RETURNING last", [prefix, year])
+            row = cursor.fetchone()
+        if row is not None:
+            return f"{prefix}-{year}-{row[0]:06d}"
         try:
             with transaction.atomic():
                 CaseSequence.objects.create(prefix=prefix, year=year, last=1)
@@ -156,7 +160,7 @@ def _event(case: Case, *, actor: User | None, kind: str, visible: bool = False) 
                                     reporter_visible=visible)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside the submission's transaction: no savepoint of its own
 def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: list[int],
               involved_employee_ids: list[int], actor: User | None = None,
               lead_filer: User | None = None) -> Case:
@@ -197,7 +201,7 @@ def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: li
                               accused_ids=accused_employee_ids, involved_ids=involved_employee_ids,
                               team_user_ids={u.pk for u, reason, _ in result.members if reason == "team"})
         _vault().seal_report_key(report=report, report_key=report_key, users=result.recipients,
-                                 escrow_users=above)
+                                 escrow_users=above, new_report=True)
     _notify(case, [u.pk for u in result.recipients], "new")
     return case
 

@@ -8,4 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from marwah.core import checks  # noqa: F401
+        from marwah.core import (
+            checks,  # noqa: F401
+            memo,
+        )
+
+        memo.connect()

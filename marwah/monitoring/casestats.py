@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
@@ -106,6 +106,9 @@ def _bump(path: str, deltas: Iterable[Delta]) -> None:
     merged: dict[tuple[date, str, str, str], int] = defaultdict(int)
     for month, cat, kind, measure, d in deltas:
         merged[(month, cat, kind, measure)] += d
+    if connection.vendor == "postgresql":
+        _upsert(path, merged)
+        return
     for unit_id, parent_id in _ancestors(path):
         for (month, cat, kind, measure), d in merged.items():
             if not d:
@@ -120,6 +123,23 @@ def _bump(path: str, deltas: Iterable[Delta]) -> None:
                 CaseStat.objects.filter(**key).update(value=F("value") + d)
 
 
+def _upsert(path: str, merged: dict[tuple[date, str, str, str], int]) -> None:
+    """Every counter row of the unit and its ancestors in one `INSERT … ON CONFLICT DO UPDATE`
+    (a report used to cost one UPDATE per ancestor and measure)."""
+    rows = [(unit_id, parent_id, month, cat, kind, measure, d) for unit_id, parent_id in _ancestors(path)
+            for (month, cat, kind, measure), d in merged.items() if d]
+    if not rows:
+        return
+    table = CaseStat._meta.db_table
+    values = ", ".join(["(%s, %s, %s::date, %s, %s, %s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (unit_id, parent_unit_id, month, category, kind, measure, value) "  # noqa: S608
+            f"VALUES {values} ON CONFLICT (unit_id, month, category, kind, measure) "
+            f"DO UPDATE SET value = {table}.value + EXCLUDED.value",
+            [v for row in rows for v in row])
+
+
 def _local_day(moment: Any) -> date:
     return timezone.localtime(moment).date() if timezone.is_aware(moment) else moment.date()
 
@@ -129,8 +149,9 @@ def on_case_event(sender: Any, instance: Any, created: bool = False, raw: bool =
     if not created or raw:
         return
     # Case services write events inside their transaction; an event saved outside one (a data
-    # migration, a script) still updates its counters atomically.
-    with transaction.atomic():
+    # migration, a script) still updates its counters atomically. No savepoint: a failure here
+    # fails the case's write too.
+    with transaction.atomic(savepoint=False):
         _count_event(instance)
 
 
@@ -149,7 +170,7 @@ def _count_event(instance: Any) -> None:
             deltas += step_deltas(fact, Step(kind=instance.kind, status=instance.status, day=_local_day(instance.at),
                                              stage_due=case.stage_due))
         fact.stage_due = case.stage_due
-        fact.save()
+        fact.save(force_insert=True)  # no row yet (locked read above): skip the UPDATE that save() tries first
         _bump(fact.unit_path, deltas)
         return
     outcome, sanctions = decision_codes(case) if instance.kind == "decision" else ("", ())

@@ -28,6 +28,7 @@ from marwah.accounts import services as accounts
 from marwah.accounts.models import Role, User
 from marwah.accounts.selectors import ORG_MANAGERS, has_role
 from marwah.audit import services as audit
+from marwah.core import memo
 from marwah.onboarding.models import Invitation, InvitationBatch
 from marwah.orgs.models import Unit
 from marwah.people import selectors as people_selectors
@@ -329,6 +330,7 @@ def deactivate_account(*, actor: User, employee: Employee) -> int:
         removed = 0
         if user is not None:
             User.objects.filter(pk=user.pk).update(is_active=False)
+            memo.bump()  # the update sends no signal: routing must forget the account now
             for assignment in user.roles.select_related("unit"):
                 accounts.revoke_role(actor=None, assignment=assignment)
             removed = cases.end_memberships(user=user, actor=actor)

@@ -30,18 +30,18 @@ TEAM_ROLE = {
 
 def holders_above(*, team_kind: str, handling_unit: Unit, accused_ids: Iterable[int],
                   involved_ids: Iterable[int], team_user_ids: set[int]) -> list[User]:
-    from marwah.cases.routing import Router
+    from marwah.cases.routing import Router, unit_by_id, units_by_id
 
     router = Router(accused_ids=list(accused_ids), involved_ids=list(involved_ids))
     out: dict[int, User] = {}
     chain = list(reversed(decode_path(handling_unit.path)))  # the handling unit first, then upwards
     role = TEAM_ROLE.get(team_kind, Role.UNIT_LEADER)
     if len(chain) > 1:
-        parent = Unit.objects.get(pk=chain[1])
+        parent = unit_by_id(chain[1])
         _unit, team, _escalated = router.nearest_team(role, parent)
         out.update({u.pk: u for u, _chair in team if u.pk not in team_user_ids})
     if not out:
-        units = Unit.objects.in_bulk(chain)
+        units = units_by_id(chain)
         for unit_id in chain:
             leaders = [u for u in router.leaders(units[unit_id]) if u.pk not in team_user_ids]
             if leaders:

@@ -54,9 +54,11 @@ def custodians_for(report: Report, *, accused_ids: list[int], involved_ids: list
     unit = report.unit or Unit.objects.filter(institution_id=report.institution_id, parent=None).first()
     if unit is None:
         return []
-    rows = (RoleAssignment.objects.filter(role=Role.IDENTITY_CUSTODIAN, unit_id__in=decode_path(unit.path),
-                                          user__is_active=True).select_related("user").order_by("pk"))
-    users = list({ra.user_id: ra.user for ra in rows}.values())
+    from marwah.cases.routing import role_holders
+
+    chain = decode_path(unit.path)
+    by_unit = role_holders(Role.IDENTITY_CUSTODIAN, chain)
+    users = list({u.pk: u for unit_id in chain for u, _chair in by_unit.get(unit_id, [])}.values())
     if not users:
         return []
     try:
@@ -73,7 +75,7 @@ def seal_custodian_shares(*, report: Report, custodian_share: bytes, accused_ids
     custodians = custodians_for(report, accused_ids=accused_ids, involved_ids=involved_ids)
     holders = set(ReportAccess.objects.filter(report=report).values_list("user_id", flat=True))
     ids = [u.pk for u in custodians if u.pk not in holders]
-    keys = UserKey.objects.filter(user_id__in=ids).values_list("user_id", "public_key")
+    keys = vault.public_keys(ids)
     rows = [CustodianShare(report=report, custodian_id=uid, sealed_share=crypto.seal(bytes(pub), custodian_share))
             for uid, pub in keys]
     if rows:

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from marwah.audit.services import record
+from marwah.core import memo
 from marwah.orgs.models import Institution, Region, Unit, UnitKind
 from marwah.orgs.selectors import ancestors
 from marwah.people.models import Employee
@@ -29,7 +30,8 @@ PICK_LIMIT = 12
 
 
 def institutions() -> list[Institution]:
-    return list(Institution.objects.order_by("name"))
+    # Remembered per process, forgotten when an institution or unit changes (core.memo).
+    return memo.get("institutions", None, lambda: list(Institution.objects.order_by("name")))
 
 
 def provinces() -> list[Region]:
@@ -59,12 +61,18 @@ def search_units(*, institution_id: int | None, province_code: str = "", query: 
 
 
 def get_unit(pk: int | None, institution_id: int | None = None) -> Unit | None:
+    """An active office (with its institution); remembered per process, forgotten when a unit or an
+    institution changes (core.memo)."""
     if not pk:
         return None
-    qs = Unit.objects.select_related("institution")
-    if institution_id:
-        qs = qs.filter(institution_id=institution_id)
-    return qs.filter(pk=pk, is_active=True).first()
+
+    def load() -> Unit | None:
+        qs = Unit.objects.select_related("institution")
+        if institution_id:
+            qs = qs.filter(institution_id=institution_id)
+        return qs.filter(pk=pk, is_active=True).first()
+
+    return memo.get("active-unit", (pk, institution_id), load)
 
 
 @dataclass(frozen=True)

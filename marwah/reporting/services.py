@@ -17,10 +17,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import OperationalError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from marwah.audit.services import batched as audit_batched
 from marwah.audit.services import record
 from marwah.orgs.models import Institution, Unit
 from marwah.people.models import Employee
@@ -132,16 +133,16 @@ def _escrow_and_match(*, report: Report, sub: Submission) -> list[Report]:
 # --- Submission -------------------------------------------------------------------------------------------
 
 def _new_receipt() -> tuple[str, crypto.ReceiptSecrets]:
-    while True:
-        receipt = crypto.new_receipt()
-        derived = crypto.receipt_secrets(receipt)
-        if not Report.objects.filter(receipt_lookup=derived.lookup).exists():
-            return receipt, derived
+    # No look-up for a collision first: `receipt_lookup` is unique, so the one-in-10^16 repeat
+    # fails the insert and `submit_report` draws another receipt.
+    receipt = crypto.new_receipt()
+    return receipt, crypto.receipt_secrets(receipt)
 
 
 def _store_report(*, sub: Submission, derived: crypto.ReceiptSecrets, key: bytes,
                   shares: tuple[bytes, bytes]) -> Report:
-    with transaction.atomic():
+    # One audit append for the report, its case and its sealed keys (audit.batched).
+    with transaction.atomic(), audit_batched():
         report = Report(
             category=sub.category, kind=sub.kind, institution=sub.institution, unit=sub.unit,
             unit_path=sub.unit.path if sub.unit else "", is_anonymous=sub.is_anonymous,
@@ -204,6 +205,12 @@ def submit_report(*, submission: Submission) -> tuple[Report, str]:
         try:
             report = _store_report(sub=sub, derived=derived, key=key, shares=shares)
             break
+        except IntegrityError:
+            # The receipt's lookup id is taken (one chance in 10^16): the same report under a new receipt.
+            if attempt == 2 or transaction.get_connection().in_atomic_block or not Report.objects.filter(
+                    receipt_lookup=derived.lookup).exists():
+                raise
+            receipt, derived = _new_receipt()
         except OperationalError as exc:
             # Concurrent submissions can deadlock on shared rows (audit chain heads); the whole
             # transaction is safe to run again, unless we are inside someone else's transaction.

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from marwah.accounts.models import User
 from marwah.audit.services import record
+from marwah.core import memo
 from marwah.reporting import browserkey, crypto
 from marwah.reporting.models import CustodianShare, Report, ReportAccess, RetiredKey, UserKey
 
@@ -347,21 +348,37 @@ def start_new_key_pair(*, request: HttpRequest, password: str) -> bool:
 
 # --- Report keys -------------------------------------------------------------------------------------
 
+def public_keys(user_ids: Iterable[int]) -> list[tuple[int, bytes]]:
+    """(user id, public key) of those users who have a key pair, remembered per process and
+    forgotten whenever a key pair is made, replaced or restored (`core.memo`)."""
+    def load(missing: list) -> dict:  # type: ignore[type-arg]
+        return {uid: bytes(pub) for uid, pub in UserKey.objects.filter(user_id__in=missing)
+                .values_list("user_id", "public_key")}
+
+    found = memo.get_many("public-key", sorted(set(user_ids)), load)
+    return [(uid, key) for uid, key in found.items() if key is not None]
+
+
 def seal_report_key(*, report: Report, report_key: bytes, users: Iterable, actor=None,  # type: ignore[no-untyped-def]
-                    escrow_users: Iterable = ()) -> int:
+                    escrow_users: Iterable = (), new_report: bool = False) -> int:
     """Seal the report key to each user's public key (`escrow_users`: holders above the team, marked
     as such). Users without a key pair are skipped, and so is anyone holding the custodian share of
-    this report's identity key (two people, always). One audit row for the lot."""
+    this report's identity key (two people, always). One audit row for the lot.
+    `new_report`: the report was created in this transaction, so nobody holds a copy or a
+    custodian share of it yet (custodian shares are sealed after the report key)."""
     team_ids = {u.pk for u in users}
     escrow_ids = {u.pk for u in escrow_users} - team_ids
     user_ids = team_ids | escrow_ids
     if not user_ids:
         return 0
-    existing = set(ReportAccess.objects.filter(report=report, user_id__in=user_ids, retired_key=None)
-                   .values_list("user_id", flat=True))
-    custodians = set(CustodianShare.objects.filter(report=report, custodian_id__in=user_ids)
-                     .values_list("custodian_id", flat=True))
-    keys = UserKey.objects.filter(user_id__in=user_ids - existing - custodians).values_list("user_id", "public_key")
+    existing: set[int] = set()
+    custodians: set[int] = set()
+    if not new_report:
+        existing = set(ReportAccess.objects.filter(report=report, user_id__in=user_ids, retired_key=None)
+                       .values_list("user_id", flat=True))
+        custodians = set(CustodianShare.objects.filter(report=report, custodian_id__in=user_ids)
+                         .values_list("custodian_id", flat=True))
+    keys = public_keys(user_ids - existing - custodians)
     granted_by = actor if getattr(actor, "is_authenticated", False) else None
     rows = [
         ReportAccess(report=report, user_id=uid, sealed_key=crypto.seal(bytes(pub), report_key),
@@ -369,7 +386,7 @@ def seal_report_key(*, report: Report, report_key: bytes, users: Iterable, actor
         for uid, pub in keys
     ]
     if rows:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):
             ReportAccess.objects.bulk_create(rows, ignore_conflicts=True)
             record(actor=actor, action="reporting.access_sealed", target=report, unit=report.unit_id,
                    detail={"users": sorted(r.user_id for r in rows if not r.is_escrow),

@@ -98,7 +98,8 @@ def test_sexual_violence_outside_kpu_goes_to_ethics_and_hr(people, tree):
 def test_report_key_is_sealed_for_the_recipients(people, tree, kpu, monkeypatch):
     sealed = {}
 
-    def fake_seal(*, report, report_key, users, actor=None, escrow_users=()):
+    def fake_seal(*, report, report_key, users, actor=None, escrow_users=(), new_report=False):
+        sealed["new_report"] = new_report
         sealed["users"] = {u.username for u in users}
         sealed["escrow"] = {u.username for u in escrow_users}
         return len(sealed["users"])
@@ -108,3 +109,4 @@ def test_report_key_is_sealed_for_the_recipients(people, tree, kpu, monkeypatch)
     assert sealed["users"] == {"mey", "kiki", "leader_jateng"}
     # No report depends on one team: the Satgas above (KPU RI) holds the key too.
     assert sealed["escrow"] == {"satgas_ri"}
+    assert sealed["new_report"] is True  # nobody can hold a copy of a report made in this transaction
