@@ -7,13 +7,19 @@ redirects included). The budget (issue 9): <= 60 KB per page and usable within 3
 
 Run from the project root (starts its own demo server on --port, and stops it):
     .venv/bin/python benchmarks/kpps_slow_phone.py --port 8731 [--screenshots test-artifacts/screenshots]
+    .venv/bin/python benchmarks/kpps_slow_phone.py --smoke   (the same four steps, no throttling, a free port;
+                                                              exit 77 "skipped" without Chromium)
+The demo's SQLite database lives in a temporary folder, removed at exit.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -63,7 +69,7 @@ def _wait_up(url: str, seconds: float = 60) -> None:
     raise SystemExit("the server did not start")
 
 
-def _measure(base: str, code: str, shots: str | None = None) -> list[dict[str, object]]:
+def _measure(base: str, code: str, shots: str | None = None, throttle: bool = True) -> list[dict[str, object]]:
     from playwright.sync_api import sync_playwright
 
     rows: list[dict[str, object]] = []
@@ -74,8 +80,9 @@ def _measure(base: str, code: str, shots: str | None = None) -> list[dict[str, o
         page = context.new_page()
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
-        cdp.send("Network.emulateNetworkConditions", SLOW_3G)
-        cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        if throttle:
+            cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
         seen = {"bytes": 0, "requests": 0}
 
         def finished(event: dict) -> None:
@@ -125,9 +132,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=8731)
     parser.add_argument("--screenshots", help="save a full-page 360 px screenshot of each step in this folder")
+    parser.add_argument("--smoke", action="store_true", help="the four steps without throttling, in seconds")
     args = parser.parse_args()
+    if not os.path.exists(CHROMIUM):
+        print(f"skipped: no Chromium at {CHROMIUM} (scripts/system-deps.sh test installs it)")
+        sys.exit(77)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind: the server and the folder go too
+    if args.smoke:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            args.port = sock.getsockname()[1]
     base = f"http://127.0.0.1:{args.port}"
     data = tempfile.mkdtemp(prefix="marwah-kpps-")
+    atexit.register(shutil.rmtree, data, True)
     env = {**os.environ, "MARWAH_DATA_DIR": data, "MARWAH_DEMO": "1", "DEBUG": "0", "SITE_URL": base,
            "DJANGO_SETTINGS_MODULE": "marwah.settings", "WEB_CONCURRENCY": "2"}
     code = _prepare(env)
@@ -135,10 +152,11 @@ def main() -> None:
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         _wait_up(base + "/health/")
-        rows = _measure(base, code, args.screenshots)
+        rows = _measure(base, code, args.screenshots, throttle=not args.smoke)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
+    assert len(rows) == 4 and all(int(row["bytes"]) > 0 for row in rows), rows  # type: ignore[call-overload]
     print("| page | transferred (KB) | requests | first paint (s) | DOMContentLoaded (s) | within budget |")
     print("|---|---:|---:|---:|---:|---|")
     for row in rows:
