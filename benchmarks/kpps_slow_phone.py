@@ -48,11 +48,12 @@ def _cli(env: dict[str, str], *args: str) -> None:
                    stdout=subprocess.DEVNULL)
 
 
-def _prepare(env: dict[str, str]) -> str:
+def _prepare(env: dict[str, str], smoke: bool = False) -> str:
     _cli(env, "migrate", "--no-input", "-v", "0")
     _cli(env, "createcachetable")
     _cli(env, "collectstatic", "--no-input", "-v", "0")
-    _cli(env, "compilemessages", "-v", "0", "--ignore=.venv")
+    if not smoke:  # scripts/test.sh has compiled the catalogs already
+        _cli(env, "compilemessages", "-v", "0", "--ignore=.venv")
     _cli(env, "seed_demo")
     out = subprocess.check_output([sys.executable, "-c", ISSUE_CODE], env=env, text=True)  # noqa: S603
     return next(line[5:] for line in out.splitlines() if line.startswith("CODE="))
@@ -147,7 +148,7 @@ def main() -> None:
     atexit.register(shutil.rmtree, data, True)
     env = {**os.environ, "MARWAH_DATA_DIR": data, "MARWAH_DEMO": "1", "DEBUG": "0", "SITE_URL": base,
            "DJANGO_SETTINGS_MODULE": "marwah.settings", "WEB_CONCURRENCY": "2"}
-    code = _prepare(env)
+    code = _prepare(env, smoke=args.smoke)
     server = subprocess.Popen([sys.executable, "-m", "marwah.cli", "serve", f"127.0.0.1:{args.port}"],  # noqa: S603
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
