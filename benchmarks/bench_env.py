@@ -5,12 +5,21 @@ to https. Benchmarks are production-like but local: this sets stable secrets (ke
 benchmark's data folder, so every process and gunicorn worker shares them), SITE_URL, and turns
 the TLS redirect and HSTS off. From Python: `import bench_env; bench_env.apply()` before Django
 starts. From a shell: `eval "$(.venv/bin/python benchmarks/bench_env.py)"`.
+
+For `--smoke` runs (benchmarks/smoke.py): `smoke_database(name)` makes the throwaway PostgreSQL
+database `bench_smoke_<name>` (a copy of smoke.py's migrated template when one is given, so no
+script pays for `migrate`), points DATABASE_URL at it and drops it at exit, also on Ctrl-C or
+SIGTERM; `free_port()` gives a loopback port nobody listens on.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import shlex
+import signal
+import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -34,6 +43,54 @@ def values() -> dict[str, str]:
 
 def apply() -> None:
     os.environ.update(values())
+
+
+SMOKE_TEMPLATE = "MARWAH_SMOKE_TEMPLATE"  # set by smoke.py: a migrated database to copy
+
+
+def psql(statement: str, db: str = "postgres") -> str:
+    return subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-tAqc", statement],  # noqa: S607
+                          check=True, capture_output=True, text=True).stdout.strip()
+
+
+def drop_database(name: str) -> None:
+    conf = sys.modules.get("django.conf")
+    if conf is not None and conf.settings.configured:  # never load the settings from here: DATABASE_URL may change
+        from django.db import connections
+
+        connections.close_all()
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-qc",  # noqa: S607
+                    f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=False, capture_output=True)
+
+
+def exit_on_sigterm() -> None:
+    """SIGTERM (smoke.py's timeout, a killed make) unwinds like Ctrl-C: finally blocks and atexit run."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
+def smoke_database(name: str) -> str:
+    """The throwaway database `bench_smoke_<name>`, fresh, dropped at exit; DATABASE_URL points at it.
+
+    Copied from smoke.py's migrated template when MARWAH_SMOKE_TEMPLATE names one (then `migrated`
+    below is true and the caller may skip `migrate`), else empty."""
+    db = f"bench_smoke_{name}"
+    drop_database(db)
+    template = os.environ.get(SMOKE_TEMPLATE, "")
+    psql(f'CREATE DATABASE "{db}"' + (f' TEMPLATE "{template}"' if template else ""))
+    atexit.register(drop_database, db)
+    exit_on_sigterm()
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{db}"
+    return os.environ["DATABASE_URL"]
+
+
+def migrated() -> bool:
+    return bool(os.environ.get(SMOKE_TEMPLATE))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 if __name__ == "__main__":

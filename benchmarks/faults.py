@@ -12,16 +12,20 @@ and prints: acknowledged, found, lost (must be 0), duplicated effects (must be 0
 Loopback only, bounded in time; it restarts the local PostgreSQL cluster (root, pg_ctlcluster).
     .venv/bin/python benchmarks/faults.py [--seconds 30] [--signers 600] [--reporters 4]
 `make test` runs a short version (--seconds 12) after the test suites.
+`--smoke` (benchmarks/smoke.py): 6 s, 12 signers, 1 reporter, the same kills but no PostgreSQL restart
+(the short run above does that), database `bench_smoke_faults`; exit 77 "skipped" when Redis does not answer.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import contextlib
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -45,11 +49,22 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--pg-cluster", default="15 main")
     ap.add_argument("--no-pg-restart", action="store_true", help="skip the PostgreSQL restart (shared machines)")
     ap.add_argument("--drain-seconds", type=float, default=240, help="how long the worker may take to empty the queue")
-    return ap.parse_args()
+    ap.add_argument("--smoke", action="store_true", help="tiny, no PostgreSQL restart, own database; seconds")
+    args = ap.parse_args()
+    if args.smoke:
+        args.seconds, args.signers, args.reporters, args.signing_clients = 6, 12, 1, 2
+        args.no_pg_restart, args.drain_seconds = True, 90
+    return args
 
 
 ARGS = parse()
+if ARGS.smoke and subprocess.run(["redis-cli", "ping"], capture_output=True, check=False).returncode:  # noqa: S607
+    print("skipped: Redis does not answer on 127.0.0.1:6379 (the worker runs on RQ)")
+    sys.exit(77)
+if ARGS.smoke:
+    DB = "bench_smoke_faults"
 DATA_DIR = tempfile.mkdtemp(prefix="marwah-faults-")
+atexit.register(shutil.rmtree, DATA_DIR, True)
 ENV = {
     **{k: v for k, v in os.environ.items() if k != "PYTEST_VERSION"},
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}", "REDIS_URL": "redis://127.0.0.1:6379/11",
@@ -99,15 +114,18 @@ def wait_postgres(timeout: float = 60) -> None:
 
 def setup() -> tuple[int, int, list[tuple[str, int]]]:
     psql(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
-    psql(f'CREATE DATABASE "{DB}"')
+    template = os.environ.get("MARWAH_SMOKE_TEMPLATE", "") if ARGS.smoke else ""  # smoke.py's migrated copy
+    psql(f'CREATE DATABASE "{DB}"' + (f' TEMPLATE "{template}"' if template else ""))
+    atexit.register(psql, f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
     subprocess.run(["redis-cli", "-n", "11", "FLUSHDB"], check=False, capture_output=True)  # noqa: S607
     import django
 
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    if not template:
+        call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)
     return seed()
 
 
@@ -366,6 +384,7 @@ def check(receipts: list[str], signed: set[int]) -> dict[str, int]:
 
 
 def main() -> int:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # unwind: servers stopped, database dropped
     print(f"faults: {ARGS.seconds:.0f} s, {ARGS.signers} signers, {ARGS.reporters} reporters", flush=True)
     institution, unit, targets = setup()
     ports = [free_port(), free_port()]

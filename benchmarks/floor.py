@@ -83,6 +83,12 @@ def wrk(url: str, *, connections: int = 16, duration: float = 30, threads: int =
     return parse_wrk(out)
 
 
+def _floor_env() -> dict[str, str]:
+    """The caller's environment without Marwah's settings module: the floor app's manage.py and wsgi.py
+    only `setdefault` theirs, so a benchmark that set DJANGO_SETTINGS_MODULE would start Marwah's."""
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+
+
 class Floor:
     """The floor app under gunicorn (sync workers), built on first use and always stopped on exit."""
 
@@ -93,11 +99,12 @@ class Floor:
     def __enter__(self) -> Floor:
         if not (FLOOR_SRC / "floor.sh").exists():
             raise SystemExit(f"the floor is not at {FLOOR_SRC} (set FLOOR_SRC)")
-        subprocess.run(["bash", str(FLOOR_SRC / "floor.sh"), "setup"], check=True, capture_output=True)
+        subprocess.run(["bash", str(FLOOR_SRC / "floor.sh"), "setup"], check=True, capture_output=True,
+                       env=_floor_env())
         if self.reset:  # /rollup reads every row: start each run from the same (empty) table
             self.sql("TRUNCATE floorapp_signature")
         subprocess.run(["bash", str(FLOOR_SRC / "floor.sh"), "serve", str(self.port), "-w", str(self.workers),
-                        "-k", self.worker_class], check=True)
+                        "-k", self.worker_class], check=True, env=_floor_env())
         atexit.register(self.stop)
         signal.signal(signal.SIGTERM, lambda *_: (self.stop(), os._exit(143)))
         return self

@@ -12,6 +12,18 @@ PY=.venv/bin/python
 log=$(mktemp)
 cleanup() { bash "${FLOOR_SRC:-../shared/bench-floor}/floor.sh" stop >/dev/null 2>&1 || true; rm -f "$log"; }
 trap cleanup EXIT INT TERM
+if [ "${1:-}" = "--smoke" ]; then
+  # For benchmarks/smoke.py, in seconds and harmless on a shared box: the floor is not started (its pid file
+  # and database under ~/.cache/marwah-floor belong to whoever is measuring); every target's command must
+  # exist and take its ratio options. Each script's own --smoke runs its Marwah side.
+  for script in pledges_load.py reporting_floor.py cases_bench.py monitoring_dashboard.py; do
+    help=$($PY "benchmarks/$script" --help 2>&1) || { echo "benchmarks/$script --help failed: $help"; exit 1; }
+    grep -q -- '--duration' <<<"$help" && grep -qE -- '--(floor|rounds)' <<<"$help" \
+      || { echo "benchmarks/$script lacks --floor/--rounds or --duration"; exit 1; }
+  done
+  command -v wrk >/dev/null || { echo "wrk is not installed (scripts/system-deps.sh test)"; exit 1; }
+  echo "floor.sh: every target's command takes its ratio options"; exit 0
+fi
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(signing submission cases coverage dashboard)
 for target in "${targets[@]}"; do

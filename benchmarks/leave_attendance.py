@@ -2,6 +2,7 @@
 
 Usage (creates and drops its own PostgreSQL database, never `test`):
     .venv/bin/python benchmarks/leave_attendance.py [--people 60000] [--year-people 10000] [--db bench_leave]
+    .venv/bin/python benchmarks/leave_attendance.py --smoke    (40 people, database bench_smoke_leave_attendance)
 
 1. Builds the KPU tree and N employees spread over the regency offices.
 2. Writes a CSV of one month (every working day of November 2026, about 3% of days without a
@@ -15,6 +16,7 @@ Usage (creates and drops its own PostgreSQL database, never `test`):
 from __future__ import annotations
 
 import argparse
+import atexit
 import io
 import os
 import random
@@ -34,20 +36,34 @@ def main() -> None:
     parser.add_argument("--year-people", type=int, default=60_000)
     parser.add_argument("--db", default="bench_leave")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--smoke", action="store_true", help="40 people on a throwaway database, in seconds")
     args = parser.parse_args()
-    url = f"postgres://postgres@127.0.0.1:5432/{args.db}"
-    subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", args.db], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", args.db], check=True)
-    os.environ["DATABASE_URL"] = url
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_env
+
+    if args.smoke:
+        args.people = args.year_people = 40
+        args.keep = False
+        bench_env.smoke_database("leave_attendance")
+    else:
+        url = f"postgres://postgres@127.0.0.1:5432/{args.db}"
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", args.db], check=True)
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", args.db], check=True)
+        os.environ["DATABASE_URL"] = url
+        if not args.keep:
+            atexit.register(bench_env.drop_database, args.db)
+        bench_env.exit_on_sigterm()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marwah.settings")
+    bench_env.apply()
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
-    call_command("createcachetable", verbosity=0)
+    if not bench_env.migrated():
+        call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)
     from marwah.leave import absence
     from marwah.leave.attendance import check_file
     from marwah.leave.models import AbsenceCounter, AbsenceNotice, Attendance
@@ -132,11 +148,6 @@ def main() -> None:
     levels = AbsenceCounter.objects.filter(year=2026, level__gt=0).count()
     print(f"threshold check over 2026 for {len(ids):,} people: {t1 - t0:.1f} s; {levels:,} at a threshold, "
           f"{len(notices):,} new notices ({AbsenceNotice.objects.count():,} in all)")
-    if not args.keep:
-        from django.db import connections
-
-        connections.close_all()
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", args.db], check=True)
 
 
 if __name__ == "__main__":

@@ -6,25 +6,40 @@ one regency with 40,000 people (half with email, half without), and times
 "emailed" (Django's in-memory mail backend), codes written to the one-time CSV.
 
     .venv/bin/python benchmarks/onboarding_bulk.py [--people 40000]
+    .venv/bin/python benchmarks/onboarding_bulk.py --smoke   (50 people, database bench_smoke_onboarding_bulk)
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-os.environ.setdefault("MARWAH_DATA_DIR", tempfile.mkdtemp(prefix="marwah-onboard-bench-"))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import bench_env  # noqa: E402
+
+if "MARWAH_DATA_DIR" not in os.environ:
+    os.environ["MARWAH_DATA_DIR"] = tempfile.mkdtemp(prefix="marwah-onboard-bench-")
+    atexit.register(shutil.rmtree, os.environ["MARWAH_DATA_DIR"], True)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marwah.settings")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=40_000)
+    parser.add_argument("--smoke", action="store_true", help="50 people on a throwaway database, in seconds")
     args = parser.parse_args()
+    bench_env.exit_on_sigterm()
+    if args.smoke:
+        args.people = 50
+        bench_env.smoke_database("onboarding_bulk")
+    bench_env.apply()
     import django
 
     django.setup()
@@ -33,7 +48,8 @@ def main() -> None:
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("migrate", verbosity=0)
+    if not bench_env.migrated():
+        call_command("migrate", verbosity=0)
     from django.core import mail
 
     from marwah.accounts.models import User
@@ -58,6 +74,7 @@ def main() -> None:
     print(f"{batch.done} invited ({batch.emailed} emailed, {batch.coded} codes) in {elapsed:.1f} s "
           f"on {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; "
           f"{len(mail.outbox)} messages built")
+    assert batch.done == args.people and batch.emailed == len(mail.outbox) == args.people // 2, "not everyone invited"
 
 
 if __name__ == "__main__":

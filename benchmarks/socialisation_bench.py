@@ -17,6 +17,10 @@ that has just scanned the room's QR code) to benchmarks/out/social/targets.txt.
 `run` starts gunicorn, drives `POST /sosialisasi/sesi/<id>/hadir/` with wrk (every request a different
 person), counts the attendance rows really written, checks the counters against the rows, and times the
 coverage page over HTTP and the coverage read alone at each level.
+
+`--smoke` (as the only command: `socialisation_bench.py --smoke`): generate, run and the checks on a
+tree of ~100 units in a throwaway database (`bench_smoke_socialisation_bench`), output in a temporary
+folder, 1 s of load and coverage per level; seconds.
 """
 
 from __future__ import annotations
@@ -31,7 +35,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marwah.settings")
+import bench_env  # noqa: E402
+
+SMOKE = __name__ == "__main__" and "--smoke" in sys.argv
+if SMOKE:  # before Django starts: its own database, its own folders
+    import atexit
+    import shutil
+    import tempfile
+
+    bench_env.smoke_database("socialisation_bench")
+    if "MARWAH_DATA_DIR" not in os.environ:
+        os.environ["MARWAH_DATA_DIR"] = tempfile.mkdtemp(prefix="marwah-social-smoke-")
+        atexit.register(shutil.rmtree, os.environ["MARWAH_DATA_DIR"], True)
 
 
 def _bench_secrets() -> None:
@@ -61,6 +78,12 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out" / "social"  # git-ignored
+if SMOKE:
+    OUT = Path(os.environ["MARWAH_DATA_DIR"]) / "social"
+# Units per level (and people per unit): the national tree; --smoke makes a tiny one of the same shape.
+LEVELS = [("kpu_ri", 1, 1000), ("kpu_prov", 38, 40), ("kpu_kab", 514, 30), ("ppk", 7_300, 5),
+          ("pps", 83_700, 3), ("kpps", 820_000, 7)]
+SMOKE_LEVELS = [("kpu_ri", 1, 10), ("kpu_prov", 2, 5), ("kpu_kab", 4, 5), ("ppk", 8, 3), ("pps", 16, 3), ("kpps", 60, 7)]
 B36 = """
 CREATE OR REPLACE FUNCTION pg_temp.b36(n bigint) RETURNS text AS $$
 DECLARE d text := '0123456789abcdefghijklmnopqrstuvwxyz'; s text := ''; BEGIN
@@ -79,8 +102,7 @@ def step(label: str, sql: str, params: list | None = None) -> None:
 
 def build_tree(kpps: int) -> int:
     """The same shape and SQL as benchmarks/pledges_generate.py."""
-    levels = [("kpu_ri", 1, 1000), ("kpu_prov", 38, 40), ("kpu_kab", 514, 30), ("ppk", 7_300, 5),
-              ("pps", 83_700, 3), ("kpps", kpps, 7)]
+    levels = SMOKE_LEVELS if SMOKE else [*LEVELS[:-1], ("kpps", kpps, 7)]
     with connection.cursor() as cur:
         cur.execute(B36)
         cur.execute("INSERT INTO orgs_institution (code, name, short_name, kind) VALUES "
@@ -165,7 +187,8 @@ def make_targets(session, count: int) -> None:
     from marwah.socialisation.selectors import CODE_SESSION_KEY, CODE_SESSION_UNTIL, GRANT_KEY
 
     with connection.cursor() as cur:  # a random sample without sorting millions of rows
-        cur.execute("SELECT id FROM people_employee e TABLESAMPLE SYSTEM (5) WHERE id %% 10 >= 3 AND NOT EXISTS "
+        sample = "" if SMOKE else "TABLESAMPLE SYSTEM (5)"  # a tiny table may have no page in a 5% sample
+        cur.execute(f"SELECT id FROM people_employee e {sample} WHERE id %% 10 >= 3 AND NOT EXISTS "  # noqa: S608
                     "(SELECT 1 FROM socialisation_attendance a WHERE a.session_id = %s AND a.employee_id = e.id) "
                     "LIMIT %s", [session.pk, count])
         ids = [row[0] for row in cur.fetchall()]
@@ -222,8 +245,15 @@ def server(args: argparse.Namespace) -> subprocess.Popen:
     env = dict(os.environ, DEBUG="0", LOG_LEVEL="ERROR", CONN_MAX_AGE="600", SECURE_SSL_REDIRECT="0")
     proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "marwah.wsgi:application", "-w", str(args.workers),
                              "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"], cwd=ROOT, env=env)
-    time.sleep(5)
-    return proc
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # up, and a worker answers (no database work)
+        if subprocess.run(["curl", "-sf", "-o", "/dev/null", f"http://127.0.0.1:{args.port}/health/"],  # noqa: S607
+                          check=False).returncode == 0:
+            return proc
+        time.sleep(0.3)
+    proc.terminate()
+    proc.wait()
+    raise SystemExit("gunicorn did not start")
 
 
 def wrk_summary(out: str) -> str:
@@ -258,7 +288,7 @@ def run(args: argparse.Namespace) -> None:
                     env=dict(os.environ, WRK_THREADS="2", TARGETS=str(OUT / targets), SESSION=str(session.pk))).stdout
 
             if args.warmup:
-                load("warmup.txt", args.workers, args.warmup)
+                load("warmup.txt", max(2, args.workers), args.warmup)
             before = Attendance.objects.filter(session=session).count()
             t = time.time()
             out = load("load.txt", args.connections, args.duration)
@@ -266,7 +296,9 @@ def run(args: argparse.Namespace) -> None:
             after = Attendance.objects.filter(session=session).count()
             print(out)
             print(f"check-ins recorded: {after - before} in {elapsed:.1f} s = {(after - before) / elapsed:.0f} /s")
-            out = subprocess.run(["wrk", "-t2", f"-c{args.connections}", "-d10s", "--latency",
+            if after == before or "Non-2xx" in out:
+                raise SystemExit("check-ins: none recorded, or error answers")
+            out = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.sample}s", "--latency",
                                   f"http://127.0.0.1:{args.port}/health/"], capture_output=True, text=True,
                                  check=True).stdout
             print(f"calibration: GET /health/ (no database work) {wrk_summary(out)}")
@@ -279,9 +311,11 @@ def run(args: argparse.Namespace) -> None:
         for label, unit in levels:
             url = f"http://127.0.0.1:{args.port}/sosialisasi/cakupan/?unit={unit.pk}&topic={topic.pk}&period={year}"
             cmd = ["wrk", "-t1", "-c1", "-H", f"Cookie: sessionid={key}", url]
-            subprocess.run([*cmd[:3], "-d2s", *cmd[3:]], capture_output=True, check=True)  # warm-up
-            out = subprocess.run([*cmd[:3], "-d10s", "--latency", *cmd[3:]], capture_output=True, text=True,
+            subprocess.run([*cmd[:3], f"-d{min(2, args.sample)}s", *cmd[3:]], capture_output=True, check=True)
+            out = subprocess.run([*cmd[:3], f"-d{args.sample}s", "--latency", *cmd[3:]], capture_output=True, text=True,
                                  check=True).stdout
+            if "Non-2xx" in out or " 0 requests in" in out:
+                raise SystemExit(f"coverage page {label}: no answer or errors\n{out}")
             print(f"HTTP coverage page {label:<14} {wrk_summary(out)}")
     finally:
         proc.terminate()
@@ -297,7 +331,10 @@ def run(args: argparse.Namespace) -> None:
     print(f"counters: {tally.reached} reached of {tally.in_scope} people; Reach rows {rows}; "
           f"tally rows {TopicTally.objects.filter(topic=topic, bucket=year).count()}")
     present = selectors.session_counts(session, root)[0]
-    print(f"session tally says {present} present; attendance rows {Attendance.objects.filter(session=session).count()}")
+    rows_present = Attendance.objects.filter(session=session).count()
+    print(f"session tally says {present} present; attendance rows {rows_present}")
+    if present != rows_present or tally.reached != rows:
+        raise SystemExit("counters differ from the rows")
 
 
 def services_year(session) -> str:
@@ -308,7 +345,7 @@ def services_year(session) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("command", choices=["generate", "targets", "run"])
+    ap.add_argument("command", choices=["generate", "targets", "run"], nargs="?" if SMOKE else None)
     ap.add_argument("--kpps", type=int, default=820_000)
     ap.add_argument("--targets", type=int, default=40_000)
     ap.add_argument("--workers", type=int, default=3)
@@ -319,7 +356,21 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=3, help="seconds of uncounted check-ins first (0: none)")
     ap.add_argument("--warmup-people", type=int, default=2000)
     ap.add_argument("--skip-coverage", action="store_true", help="check-ins only (no coverage timings)")
+    ap.add_argument("--sample", type=int, default=10, help="seconds of each coverage and calibration run")
+    ap.add_argument("--smoke", action="store_true", help="generate + run on a tiny tree, throwaway database")
     args = ap.parse_args()
+    if args.smoke:
+        bench_env.exit_on_sigterm()
+        if not bench_env.migrated():
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0)
+            call_command("createcachetable", verbosity=0)
+        args.targets, args.workers, args.connections, args.duration = 300, 1, 2, 1
+        args.warmup, args.warmup_people, args.sample, args.port = 1, 40, 1, bench_env.free_port()
+        generate(args)
+        run(args)
+        return
     if args.command == "targets":  # fresh check-in sessions (e.g. after a run used them, or a new MARWAH_DATA_DIR)
         from marwah.socialisation.models import Session
 

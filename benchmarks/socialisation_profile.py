@@ -4,6 +4,8 @@
   .venv/bin/python benchmarks/socialisation_bench.py targets
   .venv/bin/python benchmarks/socialisation_profile.py [--n 200] [--profile]
 (uses the last N keys of benchmarks/out/social/targets.txt: run `targets` again before a load run.)
+`--smoke`: the tiny tree of `socialisation_bench.py --smoke` in a throwaway database
+(`bench_smoke_socialisation_profile`), 10 check-ins, profile included; seconds.
 """
 
 from __future__ import annotations
@@ -18,7 +20,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 os.environ["SECURE_SSL_REDIRECT"] = "0"
+SMOKE = "--smoke" in sys.argv
+if SMOKE:  # before Django starts
+    import atexit
+    import shutil
+    import tempfile
+
+    import bench_env
+
+    bench_env.smoke_database("socialisation_profile")
+    if "MARWAH_DATA_DIR" not in os.environ:
+        os.environ["MARWAH_DATA_DIR"] = tempfile.mkdtemp(prefix="marwah-social-profile-")
+        atexit.register(shutil.rmtree, os.environ["MARWAH_DATA_DIR"], True)
 sys.argv, _argv = sys.argv[:1], sys.argv
 import benchmarks.socialisation_bench as bench  # noqa: E402  (secrets, django.setup)
 
@@ -35,7 +50,18 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--smoke", action="store_true", help="a tiny tree in a throwaway database, 10 check-ins")
     args = ap.parse_args()
+    if args.smoke:
+        import bench_env
+        from django.core.management import call_command
+
+        if not bench_env.migrated():
+            call_command("migrate", verbosity=0)
+            call_command("createcachetable", verbosity=0)
+        bench.SMOKE, bench.OUT = True, Path(os.environ["MARWAH_DATA_DIR"]) / "social"
+        bench.generate(argparse.Namespace(kpps=0, targets=30))
+        args.n, args.profile = 10, True
     keys = [k for k in (bench.OUT / "targets.txt").read_text().split() if k][-args.n - 1:]
     pk = int((bench.OUT / "session.txt").read_text())
     path = f"/sosialisasi/sesi/{pk}/hadir/"
@@ -51,6 +77,7 @@ def main() -> None:
     with CaptureQueriesContext(connection) as ctx:
         status = one(keys[0])
     print(f"status {status}, {len(ctx.captured_queries)} queries:")
+    assert status < 400, f"the check-in answered {status}"
     for q in ctx.captured_queries:
         print("  ", q["sql"][:160])
     prof = cProfile.Profile() if args.profile else None

@@ -372,3 +372,25 @@ def test_the_page_polls_while_the_report_is_being_made(data, tree, people, as_us
     client.post(reverse("monitoring:report_send", args=[report.pk]))
     report.refresh_from_db()
     assert report.status == "draft"
+
+
+
+def test_dashboard_statement_count(data, tree, people, as_user, settings, django_assert_num_queries):
+    """The dashboard's statements, computed and cached: a figure that grows an N+1 or a new query fails here."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # Redis in production
+    settings.MARWAH_MONITORING_CACHE_SECONDS = 60
+    client = as_user(people.hr)
+    url = reverse("monitoring:dashboard")
+    client.get(url, {"unit": tree.jateng.pk})  # the session's once-a-minute touch happens here, not below
+    # Every request: session, user, OTP device, the user's roles, the unit, the trail's ancestors (6).
+    # Computed (national, 30 more): pledges' campaigns (1); socialisation: sessions (4), topics, headcount of
+    # the unit, outreach, headcounts of the children (4); elections: tags (2) and watch tasks (2);
+    # cases: CaseStat sums (2 + 1 by child unit), the child units, CaseStat sums (5), by month, overdue
+    # CaseFacts; leave: pending requests, unit months (2), absence counters, waiting requests (5);
+    # the internal team's role holders (1).
+    with django_assert_num_queries(36):
+        response = client.get(url, {"unit": tree.ri.pk, "period": "quarter"})
+    assert response.status_code == 200 and response.context["sections"] is not None
+    with django_assert_num_queries(6):  # the same six; the sections come from the cache
+        response = client.get(url, {"unit": tree.ri.pk, "period": "quarter"})
+    assert response.status_code == 200 and response.context["sections"] is None
