@@ -83,3 +83,34 @@ def test_case_page_statement_count(people, tree, kpu, as_user, django_assert_num
     with django_assert_num_queries(15 if _pg() else 16):
         response = client.get(f"/kasus/{case.public_id}/")
     assert response.status_code == 200
+
+
+def test_memberships_follow_the_case_so_the_inbox_order_and_filters_stay_true(people, tree, kpu, staff_request,
+                                                                              as_user):
+    """The inbox reads sort keys copied to CaseMember: every status or stage change must copy them."""
+    from marwah.cases import services
+    from marwah.cases.selectors import inbox
+    from marwah.cases.tests.conftest import with_key
+
+    with_key(people.satgas_jateng)
+    cases = [submit(kind="sv_nonphysical", unit=tree.grobogan).case for _ in range(3)]
+
+    def keys_match() -> None:
+        for case in Case.objects.filter(pk__in=[c.pk for c in cases]):
+            for m in case.members.all():
+                assert (m.case_open, m.case_due, m.case_created) == (case.is_open, case.stage_due, case.created_at)
+
+    keys_match()
+    mey = people.satgas_jateng
+    services.change_status(case=cases[0], actor=mey, to="verified")
+    services.change_status(case=cases[1], actor=mey, to="rejected", reason="Di luar kewenangan.",
+                           request=staff_request(mey))
+    keys_match()
+    services.assign(case=cases[2], actor=mey, assignee=kpu.kiki)
+    keys_match()
+    open_rows = inbox(mey, status="open")
+    assert [r.case.pk for r in open_rows] == [c.pk for c in sorted(
+        (Case.objects.get(pk=c.pk) for c in cases if c.pk != cases[1].pk),
+        key=lambda c: (c.stage_due, -c.created_at.timestamp()))]
+    assert [r.case.pk for r in inbox(mey, status="rejected")] == [cases[1].pk]
+    assert cases[1].pk not in [r.case.pk for r in open_rows]
