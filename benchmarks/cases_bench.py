@@ -494,7 +494,11 @@ def main() -> int:
     if args.floor:
         grow(args.cases, token)
         with bench_lock(args):
-            floor_compare(args, user, key)
+            try:
+                floor_compare(args, user, key)
+            except subprocess.CalledProcessError as exc:  # floor.sh setup says why on stderr
+                print(f"{exc.cmd} failed:\n{exc.stdout or ''}{exc.stderr or ''}", file=sys.stderr)
+                raise
         print(f"done in {time.perf_counter() - started:.0f} s")
         return 0  # the FLOOR and TARGET lines say MET or NOT MET; floor.sh goes on with the next target
     results = []
