@@ -352,7 +352,8 @@ class Server:
         self.url = f"http://127.0.0.1:{args.port}"
 
     def __enter__(self) -> Server:
-        env = dict(os.environ, DEBUG="0", LOG_LEVEL="ERROR", CONN_MAX_AGE="600")
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE="marwah.settings", DEBUG="0", LOG_LEVEL="ERROR",
+                   CONN_MAX_AGE="600")
         _cleanups.append(self.stop)
         self.proc = subprocess.Popen(
             [str(ROOT / ".venv/bin/gunicorn"), "marwah.wsgi:application", "-w", str(self.args.workers), "-b",
@@ -447,6 +448,7 @@ def floor_compare(args: argparse.Namespace, user, key: str) -> bool:  # type: ig
              .values_list("case__public_id", flat=True)[:500]]
     note = f"{total:,} cases, load {Path('/proc/loadavg').read_text().split()[0]}"
     ok = True
+    os.environ.pop("DJANGO_SETTINGS_MODULE", None)  # the floor's own manage.py and wsgi pick their settings
     with Server(args) as server, Floor(port=args.floor_port, workers=args.workers) as fl:
         _cleanups.append(fl.stop)
         wrk_paths(server.url, key, ["/kasus/"], seconds=2)
