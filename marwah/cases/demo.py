@@ -103,3 +103,4 @@ def seed(ctx: DemoContext) -> None:
                       narrative="Komentar bernada seksual di ruang rapat.")
     Case.objects.filter(pk=overdue.pk).update(stage_due=timezone.localdate() - timedelta(days=3),
                                               created_at=timezone.now() - timedelta(days=10))
+    Case.objects.get(pk=overdue.pk).sync_members()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from marwah.rules.deadlines import STAGES
@@ -119,6 +120,13 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def member_sort_keys(self) -> dict[str, object]:
+        return {"case_open": self.is_open, "case_due": self.stage_due, "case_created": self.created_at}
+
+    def sync_members(self) -> None:
+        """Copy the inbox sort keys to every membership row (call after a status or stage change)."""
+        CaseMember.objects.filter(case=self).update(**self.member_sort_keys())
+
 
 class CaseMember(models.Model):
     class Reason(models.TextChoices):
@@ -134,10 +142,18 @@ class CaseMember(models.Model):
     is_chair = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     added_at = models.DateTimeField(auto_now_add=True)
+    # Copies of the case's inbox sort keys, kept by `Case.sync_members` whenever the case's status or
+    # stage changes: the inbox reads a handler's most urgent cases straight off `case_member_inbox`
+    # (user, active, open, due, newest first), so its cost is one page of index entries whatever the
+    # number of cases in the country or on the handler's desk.
+    case_open = models.BooleanField(default=True)
+    case_due = models.DateField(null=True, blank=True)
+    case_created = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="case_member_unique")]
-        indexes = [models.Index(fields=["user", "is_active", "case"], name="case_member_user")]
+        indexes = [models.Index(fields=["user", "is_active", "case_open", "case_due", "-case_created"],
+                                name="case_member_inbox")]
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.user_id}"

@@ -58,6 +58,28 @@ def superior_chain_ids(employee_id: int | None) -> list[int]:
     return out
 
 
+def superior_chains(employee_ids: list[int]) -> dict[int, list[int]]:
+    """`superior_chain_ids` for many employees at once: one query per level for all of them."""
+    parent: dict[int, int | None] = {}
+    frontier = {e for e in employee_ids if e}
+    for _level in range(MAX_CHAIN + 1):
+        frontier -= parent.keys()
+        if not frontier:
+            break
+        found = dict(Employee.objects.filter(pk__in=frontier).order_by().values_list("pk", "superior_id"))
+        parent.update({pk: found.get(pk) for pk in frontier})
+        frontier = {s for s in found.values() if s}
+    chains: dict[int, list[int]] = {}
+    for employee_id in employee_ids:
+        out: list[int] = []
+        current = parent.get(employee_id)
+        while current and current not in out and len(out) < MAX_CHAIN:
+            out.append(current)
+            current = parent.get(current)
+        chains[employee_id] = out
+    return chains
+
+
 @dataclass
 class Route:
     team_kind: str

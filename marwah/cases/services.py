@@ -184,7 +184,8 @@ def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: li
     case.reference = allocate_reference(report.category, submitted.year)
     _start_stage(case)
     case.save()
-    CaseMember.objects.bulk_create([CaseMember(case=case, user=u, reason=reason, is_chair=chair)
+    CaseMember.objects.bulk_create([CaseMember(case=case, user=u, reason=reason, is_chair=chair,
+                                               **case.member_sort_keys())
                                     for u, reason, chair in result.members])
     tokens = {routing.user_token(uid) for uid in result.blocked_user_ids}
     tokens |= {routing.employee_token(eid) for eid in result.accused_employee_ids}
@@ -241,6 +242,7 @@ def change_status(*, case: Case, actor: User, to: str, reason: str = "",
         case.expires_at = case.closed_at + timedelta(days=retention_days())
     _start_stage(case)
     case.save()
+    case.sync_members()
     _event(case, actor=actor, kind="status", visible=True)
     record(actor=actor, action="case.status", target=case, unit=case.handling_unit_id,
            detail={"from": old, "to": to})
@@ -257,7 +259,8 @@ def assign(*, case: Case, actor: User, assignee: User, request: HttpRequest | No
     if assignee not in eligible_handlers(case):
         raise ValidationError(_("This person cannot handle the case."))
     member, created = CaseMember.objects.get_or_create(case=case, user=assignee,
-                                                       defaults={"reason": CaseMember.Reason.ADDED})
+                                                       defaults={"reason": CaseMember.Reason.ADDED,
+                                                                 **case.member_sort_keys()})
     if not member.is_active:
         member.is_active = True
         member.save(update_fields=["is_active"])
@@ -369,6 +372,7 @@ def decide(*, case: Case, actor: User, outcome: str, sanctions: list[str], summa
     case.status = Status.DECISION
     _start_stage(case)
     case.save()
+    case.sync_members()
     _event(case, actor=actor, kind="decision", visible=True)
     record(actor=actor, action="case.decided", target=case, unit=case.handling_unit_id,
            detail={"outcome": outcome, "sanctions": sanctions, "catalog": version, "reference": case.reference})

@@ -69,6 +69,7 @@ def _history(ctx: DemoContext, case: Any, opened: Any) -> None:
     closed = status in ("rejected", "closed")
     Case.objects.filter(pk=case.pk).update(status=status, stage_due=None if closed else due,
                                            closed_at=at if closed else None)
+    Case.objects.get(pk=case.pk).sync_members()
     if not closed and due < timezone.localdate():
         event = CaseEvent.objects.create(case=case, kind="overdue", status=status)
         CaseEvent.objects.filter(pk=event.pk).update(at=at + timedelta(days=(due - at.date()).days + 1))
