@@ -154,6 +154,31 @@ def allocate_reference(category: str, year: int) -> str:
     raise RuntimeError("could not allocate a case reference")
 
 
+def number_case(case: Case, *, year: int) -> None:
+    """Give a new case its reference; called last in the opening transaction.
+
+    The counter row stays locked until the transaction commits, so every other case opened meanwhile
+    waits for it: taken first, it serialised whole submissions (routing, key sealing, audit) behind
+    each other; taken last, only the commit. On PostgreSQL the increment and the case's update are one
+    statement.
+    """
+    prefix = REFERENCE_PREFIXES.get(case.category, "LP")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH s AS (UPDATE {CaseSequence._meta.db_table} SET last = last + 1 "  # noqa: S608
+                "WHERE prefix = %s AND year = %s RETURNING last) "
+                f"UPDATE {Case._meta.db_table} SET reference = %s || lpad(s.last::text, "
+                "greatest(6, length(s.last::text)), '0') FROM s WHERE id = %s RETURNING reference",
+                [prefix, year, f"{prefix}-{year}-", case.pk])
+            row = cursor.fetchone()
+        if row is not None:
+            case.reference = row[0]
+            return
+    case.reference = allocate_reference(case.category, year)  # SQLite, or the year's first case
+    Case.objects.filter(pk=case.pk).update(reference=case.reference)
+
+
 def _event(case: Case, *, actor: User | None, kind: str, visible: bool = False) -> CaseEvent:
     # Events carry codes only; any text lives encrypted on the case, decision or checklist row.
     return CaseEvent.objects.create(case=case, actor=actor, kind=kind, status=case.status,
@@ -181,7 +206,6 @@ def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: li
                 accused_employment_type=result.accused_employment_type, status=Status.RECEIVED,
                 internal=lead_filer is not None)
     submitted = timezone.localtime(report.submitted_at) if report.submitted_at else timezone.localtime()
-    case.reference = allocate_reference(report.category, submitted.year)
     _start_stage(case)
     case.save()
     CaseMember.objects.bulk_create([CaseMember(case=case, user=u, reason=reason, is_chair=chair,
@@ -190,10 +214,6 @@ def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: li
     tokens = {routing.user_token(uid) for uid in result.blocked_user_ids}
     tokens |= {routing.employee_token(eid) for eid in result.accused_employee_ids}
     CaseBlock.objects.bulk_create([CaseBlock(case=case, token=t) for t in sorted(tokens)])
-    _event(case, actor=None, kind="received", visible=True)
-    record(actor=actor, action="case.opened", target=case, unit=case.handling_unit,
-           detail={"category": case.category, "team": case.team_kind, "members": len(result.members),
-                   "escalated_for_conflict": case.escalated_for_conflict, "reference": case.reference})
     if report_key:
         from marwah.reporting.escrow import holders_above
 
@@ -204,6 +224,13 @@ def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: li
         _vault().seal_report_key(report=report, report_key=report_key, users=result.recipients,
                                  escrow_users=above, new_report=True)
     _notify(case, [u.pk for u in result.recipients], "new")
+    # Rows every new case shares (the year's counter; the monitoring counters the "received" event
+    # bumps) are locked until commit: touched last, after the Python work above.
+    number_case(case, year=submitted.year)
+    _event(case, actor=None, kind="received", visible=True)
+    record(actor=actor, action="case.opened", target=case, unit=case.handling_unit,
+           detail={"category": case.category, "team": case.team_kind, "members": len(result.members),
+                   "escalated_for_conflict": case.escalated_for_conflict, "reference": case.reference})
     return case
 
 

@@ -177,15 +177,17 @@ def _store_report(*, sub: Submission, derived: crypto.ReceiptSecrets, key: bytes
         record(actor=user, action="reporting.report_submitted", target=report, unit=report.unit_id,
                detail={"category": report.category, "kind": report.kind, "anonymous": report.is_anonymous,
                        "evidence": len(sub.files)})
+        identity_gate.seal_custodian_shares(
+            report=report, custodian_share=custodian_share, accused_ids=[e.pk for e in sub.accused],
+            involved_ids=[e.pk for e in sub.involved])
+        matched = _escrow_and_match(report=report, sub=sub)
+        # The case is opened last: it locks rows every submission shares (case number, counters)
+        # until commit, so nothing slow may follow it.
         report_submitted.send(
             sender=Report, report=report, report_key=key,
             accused_employee_ids=[e.pk for e in sub.accused],
             involved_employee_ids=[e.pk for e in sub.involved if e.pk not in {a.pk for a in sub.accused}],
         )
-        identity_gate.seal_custodian_shares(
-            report=report, custodian_share=custodian_share, accused_ids=[e.pk for e in sub.accused],
-            involved_ids=[e.pk for e in sub.involved])
-        matched = _escrow_and_match(report=report, sub=sub)
         if len(matched) >= 2:
             record(actor=None, action="reporting.repeat_match", target=report, unit=report.unit_id,
                    detail={"reports": len(matched)})
