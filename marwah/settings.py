@@ -237,7 +237,7 @@ OTP_TOTP_ISSUER = "Marwah"
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": envstr("REDIS_URL")}
+        {"BACKEND": "marwah.core.cache.RedisCache", "LOCATION": envstr("REDIS_URL")}
         if envstr("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "marwah_cache"}
     )

@@ -69,3 +69,28 @@ def test_signing_post_statements(tree, people, pact, launch, aged, store, monkey
     assert verify_chains()[1:] == (None, "")
     entry = AuditEntry.objects.get(action="pledge.signed", target_id=str(signature.pk))
     assert entry.detail == {"campaign": campaign.pk, "method": "code", "late": False}
+
+
+# Statements of the coverage page (a province leader, sessions in the cache as in production):
+#   SELECT accounts_user (authentication)          SELECT otp_totp_totpdevice (the second factor)
+#   SELECT accounts_roleassignment JOIN orgs_unit (the leader's grants: scope)
+#   SELECT pledges_campaign JOIN unit, version, institution, document (campaign in scope)
+#   SELECT orgs_unit (the widest unit the leader may see)
+#   SELECT SUM(...) FROM pledges_tally (the unit's totals)
+#   SELECT ... SUM(...) FROM pledges_tally GROUP BY unit_id (each child's totals)
+#   SELECT orgs_unit (the children's names)       SELECT orgs_unit (the breadcrumb's ancestors)
+#   SELECT pledges_ceremony (ceremonies held in the subtree)
+# None of them reads signatures: the cost does not grow with the number of people.
+def test_coverage_page_statements(tree, people, pact, launch, as_user, settings):
+    for name, value in CACHE_SESSIONS.items():
+        setattr(settings, name, value)
+    campaign = launch(actor=people.admin, unit=tree.ri, version=pact.versions.first())
+    services.sign(signature=Signature.objects.get(campaign=campaign, employee__user=people.employee), method="password")
+    client = as_user(people.leader_jateng)
+    url = reverse("pledges:campaign", args=[campaign.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert len(ctx.captured_queries) == 10, [q["sql"][:80] for q in ctx.captured_queries]
+    assert not any("pledges_signature" in q["sql"] for q in ctx.captured_queries)
