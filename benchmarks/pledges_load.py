@@ -10,7 +10,8 @@ Usage (from the repository root; a database made by pledges_generate.py with the
 - `--floor N`: N alternated pairs (A B A B) signing vs the floor's `POST /sign` (same gunicorn
   -w 3 sync, same wrk -t2 -c16), and the coverage page at national, province and regency level vs
   the floor's `GET /rollup`; prints `FLOOR ...` lines (benchmarks/floor.py);
-- `--skip-load`: no signing load (with `--floor N`: only the coverage comparisons);
+- `--skip-load`: no signing load (with `--floor N`: only the coverage comparisons); `--no-coverage`:
+  only the signing load;
 - `--rss`: a 60 s signing load, then the VmRSS of each gunicorn worker (target < 100 MB);
 - `--servers 2`: two app servers (each -w 3) on one PostgreSQL and Redis, each loaded by its own wrk
   (-t1 -c8, disjoint signers), alternated with one server under wrk -t2 -c16 (issue 15);
@@ -21,12 +22,14 @@ Usage (from the repository root; a database made by pledges_generate.py with the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -159,6 +162,32 @@ class SigningLoad:
         return run
 
 
+@contextlib.contextmanager
+def floor(port: int, workers: int, *, reset: bool = True) -> Iterator[Floor]:
+    """The floor, started and always stopped; `floor.sh setup` is retried: another session running it
+    at the same moment (it rebuilds the shared app folder) makes it fail now and then."""
+    ours = os.environ.pop("DJANGO_SETTINGS_MODULE", None)  # the floor's manage.py must use its own
+    try:
+        for attempt in range(4):
+            fl = Floor(port=port, workers=workers, reset=reset)
+            try:
+                fl.__enter__()
+                break
+            except subprocess.CalledProcessError as exc:
+                fl.stop()
+                print(f"floor setup failed ({exc.stderr!r:.300}); retrying", flush=True)
+                time.sleep(5 * (attempt + 1))
+        else:
+            raise SystemExit("the floor did not start")
+    finally:
+        if ours:
+            os.environ["DJANGO_SETTINGS_MODULE"] = ours
+    try:
+        yield fl
+    finally:
+        fl.stop()
+
+
 def coverage_levels(campaign: Campaign) -> list[tuple[str, Unit]]:
     return [("national", campaign.unit), ("province", Unit.objects.filter(depth=1).order_by("id").first()),
             ("regency", Unit.objects.filter(depth=2).order_by("id").first())]
@@ -189,6 +218,7 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915
     ap.add_argument("--servers", type=int, default=1, choices=(1, 2))
     ap.add_argument("--rss", action="store_true", help="60 s of signing, then each worker's VmRSS")
     ap.add_argument("--skip-load", action="store_true")
+    ap.add_argument("--no-coverage", action="store_true", help="only the signing load")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--smoke", action="store_true")
     args = ap.parse_args()
@@ -210,7 +240,7 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915
             warm = load.run([server.url], duration=min(args.duration, 5))  # imports, connections, campaign cache
             print(f"warm-up: {warm}", flush=True)
             if args.floor:
-                with Floor(port=args.floor_port, workers=args.workers) as fl:
+                with floor(args.floor_port, args.workers) as fl:
                     compare("pledge signing", marwah=lambda: load.run([server.url], connections=args.connections),
                             floor=lambda: fl.sign(connections=args.connections, duration=args.duration),
                             rounds=args.floor, min_rps_ratio=0.4, max_p99_ratio=3.0,
@@ -241,10 +271,12 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915
                       f"load {open('/proc/loadavg').read().split()[0]}", flush=True)
         print(f"{signers.left()} unsigned signers with a session left", flush=True)
 
+    if args.no_coverage:
+        return
     key = admin_session()
     with Gunicorn(port=ports[0], workers=args.workers) as server:
         if args.floor:
-            with Floor(port=args.floor_port, workers=args.workers, reset=False) as fl:
+            with floor(args.floor_port, args.workers, reset=False) as fl:
                 cookie = {"Cookie": f"sessionid={key}"}
                 for label, unit in coverage_levels(campaign):
                     url = f"{server.url}/ikrar/kampanye/{campaign.pk}/?unit={unit.pk}"
