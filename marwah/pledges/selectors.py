@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import UTC
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from django.db import connection, models

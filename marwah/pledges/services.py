@@ -330,7 +330,9 @@ def _sign_statement(signature: Signature, campaign: Campaign, values: dict[str, 
     was first: then nothing is written at all.
     """
     rows = _tally_rows(signature, campaign, late=late)
-    tuples = ",".join(["(%s::bigint,%s::bigint,%s::bigint,%s::smallint,0,%s::int,%s::int)"] * (len(rows) // 6))
+    # The tally rows as four arrays: the statement's text and its ~30 parameters are then the same for
+    # every signing, so psycopg reuses its parsed form (it does not cache past 50 parameters).
+    columns = [rows[i::6] for i in range(4)]  # campaign, unit, parent unit, shard
     chained = chained_append(**audit, when="EXISTS (SELECT 1 FROM s) AND (SELECT count(*) FROM t) > 0")
     with connection.cursor() as cur:
         cur.execute(
@@ -338,11 +340,13 @@ def _sign_statement(signature: Signature, campaign: Campaign, values: dict[str, 
             "fields = %s::jsonb, text_sha256 = %s, method = %s, ceremony_id = %s, verify_code = %s "
             "WHERE id = %s AND status = 'pending' RETURNING id), "
             "t AS (INSERT INTO pledges_tally (campaign_id, unit_id, parent_unit_id, shard, in_scope, signed, late) "
-            f"SELECT * FROM (VALUES {tuples}) v WHERE EXISTS (SELECT 1 FROM s)" + _TALLY_UPSERT + " RETURNING 1), "  # noqa: S608
+            "SELECT c, u, p, sh, 0, %s::int, %s::int "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::smallint[]) AS v(c, u, p, sh) "
+            "WHERE EXISTS (SELECT 1 FROM s)" + _TALLY_UPSERT + " RETURNING 1), "
             f"{chained.ctes} SELECT (SELECT count(*) FROM s), {chained.guard}",
             [values["status"], values["signed_at"], values["version"], json.dumps(values["fields"]),
              values["text_sha256"], values["method"], values["ceremony"], values["verify_code"], signature.pk,
-             *rows, *chained.params, *chained.guard_params])
+             0 if late else 1, 1 if late else 0, *columns, *chained.params, *chained.guard_params])
         return cur.fetchone()[0] > 0
 
 
