@@ -61,6 +61,7 @@ def get_signature_for_signer(request: HttpRequest, pk: int) -> Signature:
     The scope check is in the WHERE clause: the row must belong to the signed-in user's active employee
     record, or to the employee a one-time code opened this session for (and only until it lapses)."""
     user = request.user
+    owner_id: Any
     if user.is_authenticated:
         owner, owner_id = "e.user_id", user.pk
     else:
@@ -82,7 +83,7 @@ _SIG_FIELDS = list(Signature._meta.concrete_fields)
 _EMPLOYEE_FIELDS = [f.attname for f in Employee._meta.concrete_fields
                     if f.attname in {"id", "name", "nip", "employee_number", "position", "unit_id", "is_active"}]
 _SIGNER_SQL = (
-    f"SELECT {', '.join('s.' + f.column for f in _SIG_FIELDS)}, "  # noqa: S608
+    f"SELECT {', '.join(f's.{f.column}' for f in _SIG_FIELDS)}, "  # noqa: S608
     f"{', '.join('e.' + name for name in _EMPLOYEE_FIELDS)}, u.name "
     "FROM pledges_signature s JOIN people_employee e ON e.id = s.employee_id JOIN orgs_unit u ON u.id = s.unit_id "
     "WHERE s.id = %s AND e.is_active AND {owner} = %s")

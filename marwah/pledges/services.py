@@ -342,7 +342,7 @@ def _sign_statement(signature: Signature, campaign: Campaign, values: dict[str, 
             "t AS (INSERT INTO pledges_tally (campaign_id, unit_id, parent_unit_id, shard, in_scope, signed, late) "
             "SELECT c, u, p, sh, 0, %s::int, %s::int "
             "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::smallint[]) AS v(c, u, p, sh) "
-            "WHERE EXISTS (SELECT 1 FROM s)" + _TALLY_UPSERT + " RETURNING 1), "
+            "WHERE EXISTS (SELECT 1 FROM s)" + _TALLY_UPSERT + " RETURNING 1), "  # noqa: S608
             f"{chained.ctes} SELECT (SELECT count(*) FROM s), {chained.guard}",
             [values["status"], values["signed_at"], values["version"], json.dumps(values["fields"]),
              values["text_sha256"], values["method"], values["ceremony"], values["verify_code"], signature.pk,
