@@ -131,7 +131,7 @@ class Signers:
 class SigningLoad:
     """One wrk signing run against one or more servers; checks that every request really signed.
 
-    Each run gets a slice of fresh signers: 1.6 times what the fastest run so far did in that time
+    Each run gets a slice of fresh signers: 2.5 times what the fastest run so far did in that time
     (a thread that uses up its slice stops; the run then says so)."""
 
     def __init__(self, campaign: Campaign, signers: Signers, *, duration: float, rate: float):
@@ -140,7 +140,7 @@ class SigningLoad:
     def run(self, urls: list[str], *, connections: int = 16, duration: float | None = None) -> Run:
         duration = duration or self.duration
         before = signed_count(self.campaign)
-        share = int(self.rate * 1.6 * duration / len(urls)) + 2 * connections
+        share = int(self.rate * 2.5 * duration / len(urls)) + 2 * connections
         per = connections // len(urls)
         threads = 2 if len(urls) == 1 else 1
         jobs = [(url, self.signers.take(share)) for url in urls]
