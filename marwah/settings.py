@@ -157,6 +157,14 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# Sessions live in Redis when there is one (production, several app servers): no database row read
+# and written per request, and Redis drops them itself when idle (the key's TTL is the idle limit).
+# Without Redis (the demo) they stay in the database. SESSION_STORE=db|cache|cached_db overrides it;
+# docs/decisions.md, "Sessions in Redis".
+_session_store = envstr("SESSION_STORE", "cache" if envstr("REDIS_URL") else "db")
+if _session_store not in ("db", "cache", "cached_db"):
+    raise ValueError(f"SESSION_STORE must be db, cache or cached_db, not {_session_store!r}")
+SESSION_ENGINE = f"django.contrib.sessions.backends.{_session_store}"
 # Idle sessions end after 30 minutes; IdleSessionMiddleware renews the window (at most once a minute).
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False
@@ -229,7 +237,7 @@ OTP_TOTP_ISSUER = "Marwah"
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": envstr("REDIS_URL")}
+        {"BACKEND": "marwah.core.cache.RedisCache", "LOCATION": envstr("REDIS_URL")}
         if envstr("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "marwah_cache"}
     )

@@ -1,5 +1,6 @@
 -- wrk script: every request signs a different person's pledge, each with its own pledge-only session.
--- TARGETS file lines (benchmarks/out/pledges/targets_pending.txt, written by pledges_load.py): "<session key> <signature id>". Threads take disjoint slices.
+-- TARGETS file lines (a slice of benchmarks/out/pledges/targets.txt, written by pledges_load.py): "<session key> <signature id>".
+-- Threads take disjoint slices; a thread stops when its slice is used up (never signs twice: a repeat is a cheap redirect).
 local threads = {}
 local counter = 0
 
@@ -27,7 +28,10 @@ end
 
 function request()
   pos = pos + 1
-  if pos > #targets then pos = 1 end
+  if pos > #targets then
+    exhausted = true
+    pos = #targets
+  end
   local t = targets[pos]
   return wrk.format("POST", "/ikrar/tandatangan/" .. t[2] .. "/", {
     ["Cookie"] = "sessionid=" .. t[1] .. "; csrftoken=" .. token,
@@ -38,6 +42,7 @@ end
 statuses = {}
 function response(status, headers, body)
   statuses[status] = (statuses[status] or 0) + 1
+  if exhausted then wrk.thread:stop() end
 end
 
 function done(summary, latency, requests)

@@ -8,6 +8,7 @@ import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
@@ -23,7 +24,11 @@ CHAINS: int = getattr(settings, "AUDIT_CHAINS", 8)
 
 def entry_hash(entry: AuditEntry) -> str:
     """SHA-256 over the entry's content and the previous entry's hash in its chain."""
-    payload = json.dumps(
+    return hashlib.sha256(_hash_payload(entry).encode()).hexdigest()
+
+
+def _hash_payload(entry: AuditEntry) -> str:
+    return json.dumps(
         [
             entry.chain,
             entry.seq,
@@ -42,7 +47,6 @@ def entry_hash(entry: AuditEntry) -> str:
         ensure_ascii=False,
         default=str,
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _target(target: models.Model | tuple[str, Any] | None) -> tuple[str, str]:
@@ -51,6 +55,15 @@ def _target(target: models.Model | tuple[str, Any] | None) -> tuple[str, str]:
     if isinstance(target, tuple):
         return target[0], str(target[1])
     return target._meta.label_lower, str(target.pk)
+
+
+def _fields(actor: Any, target: models.Model | tuple[str, Any] | None, unit: Any,
+            detail: dict[str, Any] | None) -> tuple[Any, str, str, str, Any, dict[str, Any]]:
+    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+    actor_label = actor.get_username() if actor_id else ""
+    target_type, target_id = _target(target)
+    unit_id = unit if isinstance(unit, int) or unit is None else unit.pk
+    return actor_id, actor_label, target_type, target_id, unit_id, json.loads(json.dumps(detail or {}, default=str))
 
 
 def _chain_for_transaction() -> int:
@@ -166,11 +179,7 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry. `detail` must hold no sensitive content (it is not encrypted)."""
-    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-    actor_label = actor.get_username() if actor_id else ""
-    target_type, target_id = _target(target)
-    unit_id = unit if isinstance(unit, int) or unit is None else unit.pk
-    detail = json.loads(json.dumps(detail or {}, default=str))
+    actor_id, actor_label, target_type, target_id, unit_id, detail = _fields(actor, target, unit, detail)
     entry = AuditEntry(
         created_at=timezone.now(),
         actor_id=actor_id,
@@ -187,6 +196,68 @@ def record(
     else:
         _chain([entry])
     return entry
+
+
+@dataclass(frozen=True)
+class ChainedAppend:
+    """SQL appending one audit entry inside another statement (PostgreSQL), and its parameters."""
+
+    ctes: str
+    params: list[Any]
+    guard: str  # an SQL expression for the main query: fails the statement if the write lost its entry
+    guard_params: list[Any]
+
+
+_ZERO_HASH = "0" * 64
+
+
+def chained_append(*, actor: Any, action: str, target: models.Model | tuple[str, Any] | None = None,
+                   unit: Any = None, detail: dict[str, Any] | None = None, when: str = "TRUE",
+                   when_params: list[Any] | None = None) -> ChainedAppend:
+    """Common table expressions that append the same entry as `record()`, in the statement of the
+    write it records (PostgreSQL only), so that write, its audit row and the chain head move in one
+    statement: one round trip, and no row lock held while Python works between statements.
+
+    The chain head is locked (`FOR UPDATE`) by the statement itself; the entry's hash is computed by
+    PostgreSQL (`sha256`) over the very JSON text `entry_hash()` hashes: Python renders that text with
+    the two values only the locked head knows (the sequence number and the previous hash) left out,
+    and the statement puts them in. `verify_chains()` checks the result like any other entry.
+    `when` is an SQL condition (e.g. `EXISTS (SELECT 1 FROM s)`) deciding whether to append at all.
+    The statement using these must evaluate `guard` in its main query: it raises (division by zero),
+    and so undoes the whole statement, if `when` held and yet no entry was written.
+    """
+    actor_id, actor_label, target_type, target_id, unit_id, detail = _fields(actor, target, unit, detail)
+    chain = _chain_for_transaction()
+    created_at = timezone.now()
+    probe = AuditEntry(chain=chain, seq=0, created_at=created_at, actor_id=actor_id, actor_label=actor_label,
+                       action=action, target_type=target_type, target_id=target_id, unit_id=unit_id,
+                       detail=detail, prev_hash=_ZERO_HASH)
+    text = _hash_payload(probe)
+    head, tail = f"[{chain},0", f',"{_ZERO_HASH}"]'
+    assert text.startswith(head) and text.endswith(tail)
+    middle = text[len(head):-len(tail)] + ',"'  # created_at .. detail, up to the quote opening prev_hash
+    fields = {f.attname: f for f in AuditEntry._meta.concrete_fields}
+    given = [c for c in _COLUMNS if c not in ("seq", "prev_hash", "hash")]
+    select = ", ".join("seq" if c == "seq" else c if c in ("prev_hash", "hash") else "%s" for c in _COLUMNS)
+    ctes = (
+        # `when` is SQL written by the caller (no user input); every value is a parameter.
+        f"audit_old AS (SELECT seq, last_hash FROM audit_chainhead WHERE chain = %s AND ({when}) FOR UPDATE), "  # noqa: S608
+        # A chain's very first entry: no head row yet (the unique (chain, seq) index stops a race there).
+        "audit_prev AS (SELECT seq, last_hash FROM audit_old UNION ALL SELECT 0, %s "
+        f"WHERE ({when}) AND NOT EXISTS (SELECT 1 FROM audit_old)), "
+        "audit_new AS (SELECT seq + 1 AS seq, last_hash AS prev_hash, encode(sha256(convert_to("
+        "%s || (seq + 1)::text || %s || last_hash || %s, 'UTF8')), 'hex') AS hash FROM audit_prev), "
+        "audit_head AS (INSERT INTO audit_chainhead (chain, seq, last_hash) SELECT %s, seq, hash FROM audit_new "
+        "ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, last_hash = excluded.last_hash RETURNING seq), "
+        f"audit_row AS (INSERT INTO audit_auditentry ({', '.join(_COLUMNS)}) "  # noqa: S608
+        f"SELECT {select} FROM audit_new RETURNING id)"
+    )
+    wp = when_params or []
+    params = [chain, *wp, _ZERO_HASH, *wp, head[:-1], middle, '"]', chain,
+              *(fields[c].get_db_prep_save(getattr(probe, c), connection) for c in given)]
+    guard = (f"CASE WHEN ({when}) AND NOT EXISTS (SELECT 1 FROM audit_row) "  # noqa: S608
+             "THEN 1 / (SELECT count(*) FROM audit_row)::int ELSE 0 END")
+    return ChainedAppend(ctes=ctes, params=params, guard=guard, guard_params=list(wp))
 
 
 def verify_chains() -> tuple[int, AuditEntry | None, str]:

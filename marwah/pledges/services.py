@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from marwah.audit.services import record
+from marwah.audit.services import chained_append, record
 from marwah.core.tasks import enqueue_on_commit
 from marwah.orgs.models import SEGMENT, Institution, Unit, decode_path
 from marwah.people.models import Employee
@@ -269,23 +269,10 @@ _TALLY_UPSERT = (" ON CONFLICT (campaign_id, unit_id, shard) DO UPDATE SET "
 
 
 def _mark_signed(signature: Signature, campaign: Campaign, values: dict[str, Any], *, late: bool) -> bool:
-    """Flip pending → signed and bump the tallies; False if someone (a double click) was first."""
+    """Flip pending → signed and bump the tallies (SQLite; PostgreSQL uses `_sign_statement`);
+    False if someone (a double click) was first."""
     rows = _tally_rows(signature, campaign, late=late)
     n = len(rows) // 6
-    if connection.vendor == "postgresql":
-        # One round trip: the UPDATE feeds the tally upsert only if it changed the row.
-        tuples = ",".join(["(%s::bigint,%s::bigint,%s::bigint,%s::smallint,0,%s::int,%s::int)"] * n)
-        with connection.cursor() as cur:
-            cur.execute(
-                "WITH s AS (UPDATE pledges_signature SET status = %s, signed_at = %s, version_id = %s, "  # noqa: S608
-                "fields = %s::jsonb, text_sha256 = %s, method = %s, ceremony_id = %s, verify_code = %s "
-                "WHERE id = %s AND status = 'pending' RETURNING id) "
-                "INSERT INTO pledges_tally (campaign_id, unit_id, parent_unit_id, shard, in_scope, signed, late) "
-                f"SELECT * FROM (VALUES {tuples}) v WHERE EXISTS (SELECT 1 FROM s)" + _TALLY_UPSERT,
-                [values["status"], values["signed_at"], values["version"], json.dumps(values["fields"]),
-                 values["text_sha256"], values["method"], values["ceremony"], values["verify_code"], signature.pk,
-                 *rows])
-            return cur.rowcount > 0
     orm_values = {key: value for key, value in values.items() if key != "ceremony"}
     if not Signature.objects.filter(pk=signature.pk, status=Signature.Status.PENDING).update(
             ceremony_id=values["ceremony"], **orm_values):
@@ -298,7 +285,11 @@ def _mark_signed(signature: Signature, campaign: Campaign, values: dict[str, Any
 
 def sign(*, signature: Signature, method: str, actor: Any = None, ceremony: Ceremony | None = None,
          now: datetime | None = None) -> bool:
-    """Sign once. Returns False (and changes nothing) if it was already signed."""
+    """Sign once. Returns False (and changes nothing) if it was already signed.
+
+    On PostgreSQL the signature, its tallies and its audit entry are written by one statement
+    (`_sign_statement`): atomic by itself, one round trip, no transaction held open across Python.
+    """
     campaign = signature.campaign
     now = now or timezone.now()
     day = timezone.localdate(now)
@@ -308,22 +299,61 @@ def sign(*, signature: Signature, method: str, actor: Any = None, ceremony: Cere
     digest = text_hash(fill(campaign.version.body, fields))
     code = _new_verify_code()
     status = Signature.Status.LATE if late else Signature.Status.SIGNED
-    with transaction.atomic():
-        values = {"status": status, "signed_at": now, "version": campaign.version_id, "fields": fields,
-                  "text_sha256": digest, "method": method, "ceremony": ceremony.pk if ceremony else None,
-                  "verify_code": code}
-        if not _mark_signed(signature, campaign, values, late=late):
+    values = {"status": status, "signed_at": now, "version": campaign.version_id, "fields": fields,
+              "text_sha256": digest, "method": method, "ceremony": ceremony.pk if ceremony else None,
+              "verify_code": code}
+    audit = {"actor": actor, "action": "pledge.signed", "target": signature, "unit": signature.unit_id,
+             "detail": {"campaign": campaign.pk, "method": method, "late": late}}
+    if connection.vendor == "postgresql":
+        if not _sign_statement(signature, campaign, values, audit, late=late):
             return False
-        record(actor=actor, action="pledge.signed", target=signature, unit=signature.unit_id,
-               detail={"campaign": campaign.pk, "method": method, "late": late})
         if campaign.prerender_pdfs:
             from marwah.pledges.tasks import render_pdf_task
 
-            enqueue_on_commit(render_pdf_task, signature.pk)
+            enqueue_on_commit(render_pdf_task, signature.pk)  # now, or at the commit of the caller's transaction
+    else:
+        with transaction.atomic():
+            if not _mark_signed(signature, campaign, values, late=late):
+                return False
+            record(**audit)
+            if campaign.prerender_pdfs:
+                from marwah.pledges.tasks import render_pdf_task
+
+                enqueue_on_commit(render_pdf_task, signature.pk)
     signature.status, signature.signed_at, signature.version_id = status, now, campaign.version_id
+    signature.version = campaign.version
     signature.fields, signature.text_sha256, signature.method = fields, digest, method
     signature.ceremony, signature.verify_code = ceremony, code
     return True
+
+
+def _sign_statement(signature: Signature, campaign: Campaign, values: dict[str, Any], audit: dict[str, Any], *,
+                    late: bool) -> bool:
+    """pending -> signed, +1 on every tally up the tree, and the audit entry: one PostgreSQL statement.
+
+    Locks are taken in the same order as before (the signature row, the tallies root first, then the
+    audit chain head), and only for as long as the statement runs. False if someone (a double click)
+    was first: then nothing is written at all.
+    """
+    rows = _tally_rows(signature, campaign, late=late)
+    # The tally rows as four arrays: the statement's text and its ~30 parameters are then the same for
+    # every signing, so psycopg reuses its parsed form (it does not cache past 50 parameters).
+    columns = [rows[i::6] for i in range(4)]  # campaign, unit, parent unit, shard
+    chained = chained_append(**audit, when="EXISTS (SELECT 1 FROM s) AND (SELECT count(*) FROM t) > 0")
+    with connection.cursor() as cur:
+        cur.execute(
+            "WITH s AS (UPDATE pledges_signature SET status = %s, signed_at = %s, version_id = %s, "  # noqa: S608
+            "fields = %s::jsonb, text_sha256 = %s, method = %s, ceremony_id = %s, verify_code = %s "
+            "WHERE id = %s AND status = 'pending' RETURNING id), "
+            "t AS (INSERT INTO pledges_tally (campaign_id, unit_id, parent_unit_id, shard, in_scope, signed, late) "
+            "SELECT c, u, p, sh, 0, %s::int, %s::int "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::smallint[]) AS v(c, u, p, sh) "
+            "WHERE EXISTS (SELECT 1 FROM s)" + _TALLY_UPSERT + " RETURNING 1), "  # noqa: S608
+            f"{chained.ctes} SELECT (SELECT count(*) FROM s), {chained.guard}",
+            [values["status"], values["signed_at"], values["version"], json.dumps(values["fields"]),
+             values["text_sha256"], values["method"], values["ceremony"], values["verify_code"], signature.pk,
+             0 if late else 1, 1 if late else 0, *columns, *chained.params, *chained.guard_params])
+        return cur.fetchone()[0] > 0
 
 
 def record_ceremony(*, campaign: Campaign, unit: Unit, held_on: date, place: str, actor: Any,

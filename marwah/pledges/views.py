@@ -120,10 +120,10 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
                 request.session[REAUTH_KEY] = time.time()
                 password_verified.send(sender=User, request=request, user=user, password=form.cleaned_data["password"])
             method = Signature.Method.PASSWORD if user else Signature.Method.CODE
-            services.sign(signature=signature, method=method, actor=user)
+            if not services.sign(signature=signature, method=method, actor=user):
+                return redirect("pledges:sign", pk=signature.pk)  # a double click signed it first
             # No flash message and no redirect: the signed page is the answer to this POST, one round
-            # trip on a slow phone; a repeated POST changes nothing (below).
-            signature.refresh_from_db()
+            # trip on a slow phone; a repeated POST changes nothing (below). sign() filled in the row.
             return _sign_page(request, signature, form, need_password=False, closed=closed, status=200)
     elif request.method == "POST":
         return redirect("pledges:sign", pk=signature.pk)  # signing twice changes nothing

@@ -1,0 +1,73 @@
+"""Sessions in Redis (the production default when REDIS_URL is set; docs/decisions.md, "Sessions in
+Redis"): the same idle limit, logout and key material rules as database sessions."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.test import Client
+
+from marwah.accounts.tests.test_accounts import login
+
+ROOT = Path(__file__).resolve().parents[3]
+REDIS_URL = f"redis://127.0.0.1:6379/{10 + os.getpid() % 5}"
+
+
+def _redis_up() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def redis_sessions(settings):
+    if not _redis_up():
+        pytest.skip("no Redis on 127.0.0.1:6379 (the PostgreSQL pass of `make test` has one)")
+    settings.CACHES = {"default": {"BACKEND": "marwah.core.cache.RedisCache", "LOCATION": REDIS_URL,
+                                   "KEY_PREFIX": "test-" + secrets.token_hex(6)}}
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    yield cache
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"):
+        client.delete(key)
+
+
+def _ttl(key: str) -> int:
+    return cache._cache.get_client().ttl(cache.make_and_validate_key("django.contrib.sessions.cache" + key))
+
+
+def test_a_redis_session_lives_the_idle_limit_and_logout_removes_it(people, redis_sessions, settings):
+    client = Client()
+    assert login(client, "rina").status_code == 302
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert not Session.objects.exists()  # nothing of the session in the database
+    assert settings.SESSION_COOKIE_AGE - 5 <= _ttl(key) <= settings.SESSION_COOKIE_AGE  # Redis drops it when idle
+    assert client.get("/").status_code == 200
+    client.post("/akun/keluar/")
+    assert _ttl(key) == -2  # gone (-2: no such key)
+    assert client.get("/").status_code == 302
+
+
+def test_the_engine_follows_redis_url_and_session_store():
+    def engine(**env: str) -> str:
+        base = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "SESSION_STORE")}
+        done = subprocess.run([sys.executable, "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)"],
+                              env={**base, "DJANGO_SETTINGS_MODULE": "marwah.settings", "DEBUG": "1", **env},
+                              cwd=ROOT, capture_output=True, text=True, check=False)
+        return done.stdout.strip() or done.stderr.strip().splitlines()[-1]
+
+    assert engine() == "django.contrib.sessions.backends.db"
+    assert engine(REDIS_URL="redis://127.0.0.1:6379/0") == "django.contrib.sessions.backends.cache"
+    assert engine(REDIS_URL="redis://127.0.0.1:6379/0", SESSION_STORE="cached_db") == \
+        "django.contrib.sessions.backends.cached_db"
+    assert "SESSION_STORE must be db, cache or cached_db" in engine(SESSION_STORE="memory")

@@ -1,0 +1,100 @@
+"""Statements per request on the pledge hot paths: these tests fail when the number grows."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import make_person
+from marwah.audit.models import AuditEntry
+from marwah.audit.services import verify_chains
+from marwah.people.models import Employee
+from marwah.pledges import services
+from marwah.pledges.models import Signature
+
+
+def _code_client(campaign, employee) -> Client:
+    """A browser that opened its pledge with a one-time code, as a KPPS officer without an account does."""
+    issued = services.issue_codes(campaign=campaign, unit=employee.unit, actor=None)
+    code = next(i.code for i in issued if i.employee.pk == employee.pk)
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("pledges:code"))
+    token = client.cookies["csrftoken"].value
+    response = client.post(reverse("pledges:code"), {"code": code, "csrfmiddlewaretoken": token})
+    assert response.status_code == 200 and client.session.get("pledges_employee_id") == employee.pk
+    return client
+
+
+CACHE_SESSIONS = {"SESSION_ENGINE": "django.contrib.sessions.backends.cache",
+                  "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}}
+
+
+# Statements of one signing POST by a one-time-code session (the KPPS officer's path):
+#   [db sessions only] SELECT django_session (the session row)
+#   SELECT pledges_signature JOIN people_employee JOIN orgs_unit (the signer's own row: scope check)
+#   WITH s AS (UPDATE pledges_signature ...), t AS (INSERT INTO pledges_tally ... ON CONFLICT ...),
+#        audit_* AS (... audit_chainhead FOR UPDATE ... INSERT INTO audit_auditentry ...) SELECT ...
+#        (signature, tallies and audit entry: one statement, services._sign_statement)
+#   [db sessions older than a minute] SAVEPOINT / UPDATE django_session / RELEASE (the idle window)
+# With sessions in Redis (production) the session costs no SQL statement at any age.
+# SQLite (the demo) writes the same rows in one transaction of 7 statements instead of the one WITH:
+#   SAVEPOINT, UPDATE pledges_signature, INSERT INTO pledges_tally, SELECT audit_chainhead,
+#   INSERT INTO audit_auditentry, UPDATE audit_chainhead, RELEASE SAVEPOINT
+@pytest.mark.parametrize("store", ["cache", "db"])
+@pytest.mark.parametrize("aged", [False, True], ids=["fresh-session", "session-older-than-a-minute"])
+def test_signing_post_statements(tree, people, pact, launch, aged, store, monkeypatch, settings):
+    if store == "cache":
+        for name, value in CACHE_SESSIONS.items():
+            setattr(settings, name, value)
+    officer = make_person(tree.grobogan, username="kpps1", name="Petugas KPPS")
+    Employee.objects.filter(user=officer).update(user=None, email="")
+    campaign = launch(actor=people.admin, unit=tree.grobogan, version=pact.versions.first())
+    employee = Employee.objects.get(name="Petugas KPPS")
+    signature = Signature.objects.get(campaign=campaign, employee=employee)
+    client = _code_client(campaign, employee)
+    client.get(reverse("pledges:sign", args=[signature.pk]))  # the page before: warms the campaign cache
+    if aged:
+        monkeypatch.setattr(time, "time", lambda real=time.time: real() + 120)
+    token = client.cookies["csrftoken"].value
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(reverse("pledges:sign", args=[signature.pk]),
+                               {"agree": "on", "csrfmiddlewaretoken": token})
+    assert response.status_code == 200
+    signing = 1 if connection.vendor == "postgresql" else 7
+    expected = 1 + signing + {"cache": 0, "db": 4 if aged else 1}[store]
+    assert len(ctx.captured_queries) == expected, [q["sql"][:80] for q in ctx.captured_queries]
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.SIGNED and signature.verify_code in response.content.decode()
+    assert verify_chains()[1:] == (None, "")
+    entry = AuditEntry.objects.get(action="pledge.signed", target_id=str(signature.pk))
+    assert entry.detail == {"campaign": campaign.pk, "method": "code", "late": False}
+
+
+# Statements of the coverage page (a province leader, sessions in the cache as in production):
+#   SELECT accounts_user (authentication)          SELECT otp_totp_totpdevice (the second factor)
+#   SELECT accounts_roleassignment JOIN orgs_unit (the leader's grants: scope)
+#   SELECT pledges_campaign JOIN unit, version, institution, document (campaign in scope)
+#   SELECT orgs_unit (the widest unit the leader may see)
+#   SELECT SUM(...) FROM pledges_tally (the unit's totals)
+#   SELECT ... SUM(...) FROM pledges_tally GROUP BY unit_id (each child's totals)
+#   SELECT orgs_unit (the children's names)       SELECT orgs_unit (the breadcrumb's ancestors)
+#   SELECT pledges_ceremony (ceremonies held in the subtree)
+# None of them reads signatures: the cost does not grow with the number of people.
+def test_coverage_page_statements(tree, people, pact, launch, as_user, settings):
+    for name, value in CACHE_SESSIONS.items():
+        setattr(settings, name, value)
+    campaign = launch(actor=people.admin, unit=tree.ri, version=pact.versions.first())
+    services.sign(signature=Signature.objects.get(campaign=campaign, employee__user=people.employee), method="password")
+    client = as_user(people.leader_jateng)
+    url = reverse("pledges:campaign", args=[campaign.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get(url)
+    assert page.status_code == 200
+    assert len(ctx.captured_queries) == 10, [q["sql"][:80] for q in ctx.captured_queries]
+    assert not any("pledges_signature" in q["sql"] for q in ctx.captured_queries)
