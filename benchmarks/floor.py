@@ -101,7 +101,10 @@ class Floor:
             raise SystemExit(f"the floor is not at {FLOOR_SRC} (set FLOOR_SRC)")
         subprocess.run(["bash", str(FLOOR_SRC / "floor.sh"), "setup"], check=True, capture_output=True,
                        env=_floor_env())
-        if self.reset:  # /rollup reads every row: start each run from the same (empty) table
+        # /rollup reads every row of the floor's table: every comparison starts from the same, empty table,
+        # so the floor of a figure read is the bare cost of a request that answers one (the strictest
+        # reading, and one that does not depend on how many /sign runs came before).
+        if self.reset:
             self.sql("TRUNCATE floorapp_signature")
         subprocess.run(["bash", str(FLOOR_SRC / "floor.sh"), "serve", str(self.port), "-w", str(self.workers),
                         "-k", self.worker_class], check=True, env=_floor_env())

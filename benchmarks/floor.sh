@@ -24,15 +24,18 @@ if [ "${1:-}" = "--smoke" ]; then
   command -v wrk >/dev/null || { echo "wrk is not installed (scripts/system-deps.sh test)"; exit 1; }
   echo "floor.sh: every target's command takes its ratio options"; exit 0
 fi
+# The national tree (pledges_generate.py) and its officers' sessions, where the app servers read them.
+pledges() { DATABASE_URL=${PLEDGES_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench_pledges} \
+  REDIS_URL=${PLEDGES_REDIS_URL:-redis://127.0.0.1:6379/10} "$@"; }
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(signing submission cases coverage dashboard)
 for target in "${targets[@]}"; do
   echo "== $target"
   case "$target" in
-    signing)    $PY benchmarks/pledges_load.py --floor "$ROUNDS" --duration "$DURATION" ;;
+    signing)    pledges $PY benchmarks/pledges_load.py --no-coverage --floor "$ROUNDS" --duration "$DURATION" ;;
     submission) $PY benchmarks/reporting_floor.py --rounds "$ROUNDS" --duration "$DURATION" ;;
     cases)      $PY benchmarks/cases_bench.py --floor "$ROUNDS" --duration "$DURATION" ;;
-    coverage)   $PY benchmarks/pledges_load.py --skip-load --floor "$ROUNDS" --duration "$DURATION" ;;
+    coverage)   pledges $PY benchmarks/pledges_load.py --skip-load --floor "$ROUNDS" --duration "$DURATION" ;;
     dashboard)  $PY benchmarks/monitoring_dashboard.py --floor "$ROUNDS" --duration "$DURATION" ;;
     *) echo "unknown target: $target" >&2; exit 2 ;;
   esac 2>&1 | tee -a "$log"

@@ -276,7 +276,7 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915
     key = admin_session()
     with Gunicorn(port=ports[0], workers=args.workers) as server:
         if args.floor:
-            with floor(args.floor_port, args.workers, reset=False) as fl:
+            with floor(args.floor_port, args.workers, reset=True) as fl:
                 cookie = {"Cookie": f"sessionid={key}"}
                 for label, unit in coverage_levels(campaign):
                     url = f"{server.url}/ikrar/kampanye/{campaign.pk}/?unit={unit.pk}"
