@@ -74,6 +74,12 @@ def parse() -> argparse.Namespace:
     elif args.floor:
         args.skip_generate = True
         os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_monitor")
+    if args.redis and subprocess.run(["redis-cli", "-u", args.redis, "ping"], capture_output=True,  # noqa: S607
+                                     check=False).returncode == 0:
+        # The same settings as the app servers: sessions (and the cache) where they read them.
+        os.environ["REDIS_URL"] = args.redis
+    else:
+        args.redis = ""
     bench_env.exit_on_sigterm()
     bench_env.apply()
     return args
@@ -210,8 +216,12 @@ def measure(label: str, client: Client, unit: Unit, n: int) -> None:
 
 def session_cookie(username: str, unit: Unit) -> str:
     """A logged-in, 2FA-verified session of an HR officer at `unit`, stored as a real login stores it."""
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806
 
     user, _ = User.objects.get_or_create(username=username)
     RoleAssignment.objects.get_or_create(user=user, role=Role.HR, unit=unit)
@@ -228,8 +238,7 @@ def serve(args: argparse.Namespace) -> subprocess.Popen[bytes]:
     """gunicorn with sync workers and persistent connections, as the floor runs; stopped by the caller."""
     env = dict(os.environ, LOG_LEVEL="ERROR", CONN_MAX_AGE="600")
     env.pop("DEBUG", None)
-    if args.redis and subprocess.run(["redis-cli", "-u", args.redis, "ping"], capture_output=True,  # noqa: S607
-                                     check=False).returncode == 0:
+    if args.redis:  # checked in parse(); this process uses it too
         env["REDIS_URL"] = args.redis
     proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "marwah.wsgi:application", "-w", str(args.workers),  # noqa: S603
                              "-k", "sync", "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"],
