@@ -131,8 +131,9 @@ def setup() -> tuple[int, int, list[tuple[str, int]]]:
 
 def seed() -> tuple[int, int, list[tuple[str, int]]]:
     from datetime import timedelta
+    from importlib import import_module
 
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.conf import settings
     from django.utils import timezone
 
     from marwah.accounts.models import Role, RoleAssignment, User
@@ -169,6 +170,8 @@ def seed() -> tuple[int, int, list[tuple[str, int]]]:
                                        deadline=timezone.localdate() + timedelta(days=7))
     pledges.launch_campaign(campaign=campaign)
     targets = []
+    # Where the app servers read sessions (Redis here, as REDIS_URL is set).
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806
     for sig_id, employee_id in Signature.objects.filter(campaign=campaign).values_list("pk", "employee_id"):
         store = SessionStore()
         store[pledge_selectors.PLEDGE_SESSION_KEY] = employee_id

@@ -227,6 +227,7 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)  # the database cache, when there is no Redis
         args.out = Path(tempfile.mkdtemp(prefix="pledges_smoke_"))
         pledges_generate.generate(kpps=400, sessions=2500, out=args.out, tree=pledges_generate.TINY_TREE)
         args.duration, args.floor = 2, min(args.floor, 1)
