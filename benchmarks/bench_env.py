@@ -83,6 +83,36 @@ def smoke_database(name: str) -> str:
     return os.environ["DATABASE_URL"]
 
 
+def fresh_database(name: str, *, keep: bool = False) -> str:
+    """An empty PostgreSQL database `name` (dropped first); DATABASE_URL points at it; dropped at exit
+    unless `keep`."""
+    drop_database(name)
+    psql(f'CREATE DATABASE "{name}"')
+    if not keep:
+        atexit.register(drop_database, name)
+    exit_on_sigterm()
+    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+    return os.environ["DATABASE_URL"]
+
+
+def stop_group(proc: subprocess.Popen[bytes], *, timeout: float = 20) -> None:
+    """Stop a server started with `start_new_session=True` and its workers: SIGTERM to the group,
+    SIGKILL if it has not gone after `timeout` seconds."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=timeout)
+    except ProcessLookupError:
+        return
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        proc.wait(timeout=10)
+
+
 def migrated() -> bool:
     return bool(os.environ.get(SMOKE_TEMPLATE))
 

@@ -34,7 +34,6 @@ import http.client
 import io
 import os
 import random
-import signal
 import socket
 import statistics
 import subprocess
@@ -257,14 +256,7 @@ def serve(args: argparse.Namespace) -> subprocess.Popen[bytes]:
 
 
 def stop(proc: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
-    except ProcessLookupError:
-        pass
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+    bench_env.stop_group(proc)
 
 
 def levels() -> list[tuple[str, Unit]]:

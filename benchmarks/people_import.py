@@ -14,11 +14,9 @@ the target is < 300 MB for 100,000 rows (issue 14).
 from __future__ import annotations
 
 import argparse
-import atexit
 import io
 import os
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -80,13 +78,7 @@ def main() -> None:
         args.rows, args.keep = 300, False
         bench_env.smoke_database("people_import")
     else:
-        url = f"postgres://postgres@127.0.0.1:5432/{args.db}"
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", args.db], check=True)
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", args.db], check=True)
-        os.environ["DATABASE_URL"] = url
-        if not args.keep:
-            atexit.register(bench_env.drop_database, args.db)
-        bench_env.exit_on_sigterm()
+        bench_env.fresh_database(args.db, keep=args.keep)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marwah.settings")
     bench_env.apply()
     import django

@@ -29,6 +29,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import bench_env  # noqa: E402
+
 PY = str(ROOT / ".venv" / "bin" / "python")
 MEASURE_DB = "bench_reporting"
 SMOKE_DB = "bench_smoke_reporting"
@@ -49,9 +52,6 @@ def environment(db: str) -> dict[str, str]:
     })
     env.pop("DEBUG", None)
     env.pop("MARWAH_DEMO", None)
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import bench_env
-
     saved = dict(os.environ)
     os.environ.clear()
     os.environ.update(env)
@@ -187,14 +187,7 @@ class Server:
         proc, self.proc = self.proc, None
         if proc is None or proc.poll() is not None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        bench_env.stop_group(proc)
 
 
 def report_count(db: str) -> int:
