@@ -26,7 +26,7 @@ class AuditEntry(models.Model):
     created_at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, db_constraint=False,
-        related_name="+",
+        related_name="+", db_index=False,  # audit_actor (actor, created_at) serves every lookup by actor
     )
     actor_label = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=64)

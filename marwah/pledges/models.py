@@ -143,8 +143,11 @@ class Signature(models.Model):
         CODE = "code", _("Confirmed with one-time code")
         CEREMONY = "ceremony", _("Pledged at a ceremony")
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="signatures")
-    employee = models.ForeignKey("people.Employee", on_delete=models.PROTECT, related_name="pledge_signatures")
+    # Every index of this table is written by every signing (status changes, so no update is HOT):
+    # single-column indexes that a composite index below already leads with are left out.
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="signatures", db_index=False)
+    employee = models.ForeignKey("people.Employee", on_delete=models.PROTECT, related_name="pledge_signatures",
+                                 db_index=False)
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
     unit_path = models.CharField(max_length=255)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
@@ -155,15 +158,19 @@ class Signature(models.Model):
     text_sha256 = models.CharField(max_length=64, blank=True)
     method = models.CharField(max_length=10, choices=Method.choices, blank=True)
     ceremony = models.ForeignKey(Ceremony, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="signatures")
-    verify_code = models.CharField(max_length=20, null=True, blank=True, unique=True)
+                                 related_name="signatures", db_index=False)
+    verify_code = models.CharField(max_length=20, null=True, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     # When this person was last emailed a reminder: nobody is reminded twice within the interval.
     last_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("signature")
-        constraints = [models.UniqueConstraint(fields=["campaign", "employee"], name="pledge_signature_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "employee"], name="pledge_signature_once"),
+            # A constraint, not unique=True: that also builds a LIKE index, one more write per signing.
+            models.UniqueConstraint(fields=["verify_code"], name="pledge_sig_verify_code"),
+        ]
         indexes = [
             # "Who has not signed under this unit": campaign + status, then path prefix, in path order.
             # ORDER BY unit_path USING ~<~, id is then read straight off the index (see selectors).
@@ -171,6 +178,7 @@ class Signature(models.Model):
                          opclasses=["int8_ops", "varchar_pattern_ops", "varchar_pattern_ops", "int8_ops"]),
             models.Index(fields=["employee", "status"], name="pledge_sig_employee"),
             models.Index(fields=["pdf_sha256"], name="pledge_sig_pdf_hash", condition=~models.Q(pdf_sha256="")),
+            models.Index(fields=["ceremony"], name="pledge_sig_ceremony", condition=models.Q(ceremony__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -158,8 +158,10 @@ def launch_campaign(*, campaign: Campaign) -> int:
                 f"INSERT INTO {tally} (campaign_id, unit_id, parent_unit_id, shard, in_scope, signed, late) "  # noqa: S608
                 f"SELECT %s, u.id, u.parent_id, 0, x.n, 0, 0 FROM (SELECT substr(unit_path, 1, %s) AS p, "
                 f"count(*) AS n FROM {sig} WHERE campaign_id = %s AND length(unit_path) >= %s "
-                f"GROUP BY substr(unit_path, 1, %s)) x JOIN {unit} u ON u.path = x.p",
-                [campaign.pk, length, campaign.pk, length, length])
+                # GROUP BY position: with server-side binding (PG_SERVER_SIDE_BINDING) a repeated
+                # parameter is not the same expression to PostgreSQL.
+                f"GROUP BY 1) x JOIN {unit} u ON u.path = x.p",
+                [campaign.pk, length, campaign.pk, length])
         campaign.in_scope = total
         campaign.status = Campaign.Status.ACTIVE
         campaign.prerender_pdfs = total <= PRERENDER_LIMIT

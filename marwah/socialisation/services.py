@@ -392,8 +392,9 @@ def refresh_headcounts(*, institution: Institution) -> int:
                 "INSERT INTO socialisation_headcount (unit_id, parent_unit_id, people, refreshed_at) "  # noqa: S608
                 f"SELECT u.id, u.parent_id, x.n, %s FROM (SELECT substr(unit_path, 1, %s) AS p, count(*) AS n "
                 f"FROM {emp_table} WHERE institution_id = %s AND is_active AND length(unit_path) >= %s "
-                f"GROUP BY substr(unit_path, 1, %s)) x JOIN {unit_table} u ON u.path = x.p",
-                [now, length, institution.pk, length, length])
+                # GROUP BY position: with server-side binding a repeated parameter is another expression.
+                f"GROUP BY 1) x JOIN {unit_table} u ON u.path = x.p",
+                [now, length, institution.pk, length])
         n = Headcount.objects.filter(unit__institution=institution).count()
         record(actor=None, action="social.headcounts_refreshed", target=institution, detail={"units": n})
     return n
