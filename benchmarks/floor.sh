@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every speed target as a ratio against the floor of the stack (../shared/bench-floor/), in one command:
-#   bash benchmarks/floor.sh [target ...]      (targets: signing submission cases coverage dashboard; default all)
+#   bash benchmarks/floor.sh [target ...]      (targets: signing submission cases coverage dashboard stack; default all)
 # Builds the floor (its own venv and PostgreSQL database `floor`), runs each Marwah benchmark in its
 # --floor mode (A B A B, ROUNDS pairs, default 3; DURATION seconds per run, default 30), and prints the
 # table of FLOOR lines. Each benchmark stops what it started, also on failure; so does this script.
@@ -16,7 +16,7 @@ if [ "${1:-}" = "--smoke" ]; then
   # For benchmarks/smoke.py, in seconds and harmless on a shared box: the floor is not started (its pid file
   # and database under ~/.cache/marwah-floor belong to whoever is measuring); every target's command must
   # exist and take its ratio options. Each script's own --smoke runs its Marwah side.
-  for script in pledges_load.py reporting_floor.py cases_bench.py monitoring_dashboard.py; do
+  for script in pledges_load.py reporting_floor.py cases_bench.py monitoring_dashboard.py stack_floor.py; do
     help=$($PY "benchmarks/$script" --help 2>&1) || { echo "benchmarks/$script --help failed: $help"; exit 1; }
     grep -q -- '--duration' <<<"$help" && grep -qE -- '--(floor|rounds)' <<<"$help" \
       || { echo "benchmarks/$script lacks --floor/--rounds or --duration"; exit 1; }
@@ -28,7 +28,7 @@ fi
 pledges() { DATABASE_URL=${PLEDGES_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench_pledges} \
   REDIS_URL=${PLEDGES_REDIS_URL:-redis://127.0.0.1:6379/10} "$@"; }
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(signing submission cases coverage dashboard)
+[ ${#targets[@]} -gt 0 ] || targets=(signing submission cases coverage dashboard stack)
 for target in "${targets[@]}"; do
   echo "== $target"
   case "$target" in
@@ -37,6 +37,7 @@ for target in "${targets[@]}"; do
     cases)      $PY benchmarks/cases_bench.py --floor "$ROUNDS" --duration "$DURATION" ;;
     coverage)   pledges $PY benchmarks/pledges_load.py --skip-load --floor "$ROUNDS" --duration "$DURATION" ;;
     dashboard)  $PY benchmarks/monitoring_dashboard.py --floor "$ROUNDS" --duration "$DURATION" ;;
+    stack)      $PY benchmarks/stack_floor.py --floor "$ROUNDS" --duration "$DURATION" ;;  # every check, no work
     *) echo "unknown target: $target" >&2; exit 2 ;;
   esac 2>&1 | tee -a "$log"
 done

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from marwah.accounts.models import ROLES_REQUIRING_2FA, Role, RoleAssignment, User
+from marwah.core import memo
 from marwah.orgs.models import Unit
 
 
@@ -27,17 +28,23 @@ class Grant:
 
 
 def grants(user: User) -> list[Grant]:
-    """The user's role grants, loaded once per request object."""
+    """The user's role grants: every staff request asks (default-deny's 2FA rule, menus, scopes).
+
+    Kept per process in `core.memo`, which every role or unit write invalidates on every server when
+    it commits, so a revoked role is gone at the next request; and once per request object."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_marwah_grants", None)
     if cached is None:
-        rows = RoleAssignment.objects.filter(user=user).values_list(
-            "role", "unit_id", "unit__path", "unit__institution_id", "unit__kind", "is_chair"
-        )
-        cached = [Grant(*row) for row in rows]
+        cached = memo.get("grants", user.pk, lambda: _load_grants(user.pk))
         user._marwah_grants = cached  # type: ignore[attr-defined]
     return cached
+
+
+def _load_grants(user_id: int) -> list[Grant]:
+    rows = RoleAssignment.objects.filter(user_id=user_id).values_list(
+        "role", "unit_id", "unit__path", "unit__institution_id", "unit__kind", "is_chair")
+    return [Grant(*row) for row in rows]
 
 
 def forget_grants(user: User) -> None:

@@ -1,0 +1,64 @@
+"""Role grants are remembered per process (core.memo) between requests: a role given or taken away
+must still count from the very next request, also when another process (another app server) made
+the change and this process's copy was loaded before it."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from marwah.accounts.models import Role, RoleAssignment
+from marwah.accounts.services import assign_role, revoke_role
+from marwah.core import memo
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def redis_like_cache(settings):
+    # One shared cache for every "process", like Redis in production (the memo's generation lives there).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def test_grants_are_read_once_across_requests(people, tree, as_user, redis_like_cache):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_user(people.hr)
+    url = reverse("people:list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert not [q for q in queries.captured_queries if "accounts_roleassignment" in q["sql"]]
+
+
+def test_a_revoked_role_is_refused_at_the_next_request(people, tree, as_user, redis_like_cache):
+    client = as_user(people.hr)
+    url = reverse("people:list")
+    assert client.get(url).status_code == 200  # grants now remembered by this process
+    assignment = RoleAssignment.objects.get(user=people.hr, role=Role.HR)
+    revoke_role(actor=people.admin, assignment=assignment)
+    assert client.get(url).status_code in (403, 404)
+
+
+def test_a_change_made_by_another_process_is_seen(people, tree, as_user, redis_like_cache):
+    from django.db import connection
+
+    client = as_user(people.hr)
+    url = reverse("people:list")
+    assert client.get(url).status_code == 200
+    assert memo.get("grants", people.hr.pk, lambda: pytest.fail("not remembered"))
+    # Another app server revokes the role: no signal reaches this process, only the generation its
+    # commit publishes in the shared cache.
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM accounts_roleassignment WHERE user_id = %s", [people.hr.pk])
+    memo._publish()
+    assert client.get(url).status_code in (403, 404)
+
+
+def test_a_new_role_counts_at_once(people, tree, as_user, redis_like_cache):
+    client = as_user(people.employee)
+    url = reverse("people:list")
+    assert client.get(url).status_code in (403, 404)
+    assign_role(actor=people.admin, user=people.employee, role=Role.HR, unit=tree.ri)
+    assert client.get(url).status_code == 200
