@@ -17,8 +17,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_otp.middleware import OTPMiddleware as _OTPMiddleware
+from django_otp.models import Device
 
 from marwah.accounts.access import is_public, needs_second_factor
+from marwah.core import memo
 
 
 def _password_only(request: HttpRequest) -> bool:
@@ -69,3 +72,28 @@ def _for_htmx(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     whole_page = HttpResponse(status=204)
     whole_page["HX-Redirect"] = response["Location"]
     return whole_page
+
+
+class OTPMiddleware(_OTPMiddleware):
+    """django-otp's middleware, with the session's device read from the per-process memo.
+
+    Every staff request looks its device up; `core.memo` keeps each device's row per process and
+    forgets it on every server when any device is saved or deleted (a new device, a confirmation,
+    a verification, a removal), so a removed device ends the second factor at the next request.
+    Each request gets its own instance: nothing it changes is shared."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
+        persistent_id = self._normalize_persistent_id(persistent_id)
+        row = memo.get("otp-device", persistent_id, lambda: _device_row(persistent_id))
+        if row is None:
+            return None
+        model, names, values = row
+        return model.from_db("default", names, values)  # type: ignore[no-any-return]
+
+
+def _device_row(persistent_id: str) -> tuple[type[Device], list[str], list[Any]] | None:
+    device = Device.from_persistent_id(persistent_id)
+    if device is None:
+        return None
+    names = [f.attname for f in device._meta.concrete_fields]
+    return type(device), names, [getattr(device, name) for name in names]

@@ -1,6 +1,6 @@
-"""Role grants are remembered per process (core.memo) between requests: a role given or taken away
-must still count from the very next request, also when another process (another app server) made
-the change and this process's copy was loaded before it."""
+"""Role grants and the session's OTP device are remembered per process (core.memo) between requests:
+a role or device given or taken away must still count from the very next request, also when another
+process (another app server) made the change and this process's copy was loaded before it."""
 
 from __future__ import annotations
 
@@ -62,3 +62,26 @@ def test_a_new_role_counts_at_once(people, tree, as_user, redis_like_cache):
     assert client.get(url).status_code in (403, 404)
     assign_role(actor=people.admin, user=people.employee, role=Role.HR, unit=tree.ri)
     assert client.get(url).status_code == 200
+
+
+def test_a_removed_device_ends_the_second_factor_at_the_next_request(people, tree, as_user, redis_like_cache):
+    from django.db import connection
+
+    client = as_user(people.hr)
+    url = reverse("people:list")
+    assert client.get(url).status_code == 200  # the session's device is now remembered by this process
+    with connection.cursor() as cursor:  # removed by another app server: only its published generation arrives
+        cursor.execute("DELETE FROM otp_totp_totpdevice WHERE user_id = %s", [people.hr.pk])
+    memo._publish()
+    response = client.get(url)
+    assert response.status_code == 302 and reverse("accounts:two_factor") in response["Location"]
+
+
+def test_a_device_removed_here_counts_at_once(people, tree, as_user, redis_like_cache):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = as_user(people.hr)
+    url = reverse("people:list")
+    assert client.get(url).status_code == 200
+    TOTPDevice.objects.filter(user=people.hr).delete()
+    assert client.get(url).status_code == 302

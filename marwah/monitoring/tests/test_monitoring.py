@@ -382,16 +382,16 @@ def test_dashboard_statement_count(data, tree, people, as_user, settings, django
     client = as_user(people.hr)
     url = reverse("monitoring:dashboard")
     client.get(url, {"unit": tree.jateng.pk})  # the session's once-a-minute touch happens here, not below
-    # Every request: session, user, OTP device, the unit, the trail's ancestors (5); the user's roles come
-    # from the per-process memo (accounts.selectors.grants), read once by the request above.
+    # Every request: session, user, the unit, the trail's ancestors (4); the user's roles and OTP device
+    # come from the per-process memo (grants, accounts.middleware.OTPMiddleware), read by the request above.
     # Computed (national, 30 more): pledges' campaigns (1); socialisation: sessions (4), topics, headcount of
     # the unit, outreach, headcounts of the children (4); elections: tags (2) and watch tasks (2);
     # cases: CaseStat sums (2 + 1 by child unit), the child units, CaseStat sums (5), by month, overdue
     # CaseFacts; leave: pending requests, unit months (2), absence counters, waiting requests (5);
     # the internal team's role holders (1).
-    with django_assert_num_queries(35):
+    with django_assert_num_queries(34):
         response = client.get(url, {"unit": tree.ri.pk, "period": "quarter"})
     assert response.status_code == 200 and response.context["sections"] is not None
-    with django_assert_num_queries(5):  # the same five; the sections come from the cache
+    with django_assert_num_queries(4):  # the same four; the sections come from the cache
         response = client.get(url, {"unit": tree.ri.pk, "period": "quarter"})
     assert response.status_code == 200 and response.context["sections"] is None
