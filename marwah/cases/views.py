@@ -77,10 +77,19 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     suggestions = suggest_sanctions(case.kind, employment_type=case.accused_employment_type,
                                     institution_id=case.institution_id)
     team = selectors.members(case)
+    if case.assignee_id is not None and not Case.assignee.is_cached(case):
+        # The handler is nearly always on the team, whose users are loaded already.
+        on_team = next((m.user for m in team if m.user_id == case.assignee_id), None)
+        if on_team is not None:
+            case.assignee = on_team
     can_manage = any(m.user_id == user.pk and (m.is_chair or m.reason in ("leader", "superior")) for m in team)
     handlers = selectors.eligible_handlers(case, team) if can_manage else []
-    protection = selectors.protection_records(case, request)
+    # Victim protection and referrals exist and are shown for sexual-violence cases only.
+    is_sexual_violence = case.category == "sexual_violence"
+    protection = selectors.protection_records(case, request) if is_sexual_violence else []
     given = {p.measure.item for p in protection}
+    can_reject = case.status in (Status.RECEIVED, Status.VERIFIED)
+    can_decide = case.status == Status.EXAMINATION
     content = _content(request, case)
     checklist = [(label, cit, [(i, i.code in given) for i in ITEMS.values() if i.group == g])
                  for g, (label, cit) in GROUPS.items()]
@@ -96,8 +105,8 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "members": team,
         "events": selectors.timeline(case),
         "actions": STATUS_ACTIONS.get(case.status, []),
-        "can_reject": case.status in (Status.RECEIVED, Status.VERIFIED),
-        "can_decide": case.status == Status.EXAMINATION,
+        "can_reject": can_reject,
+        "can_decide": can_decide,
         "can_manage": can_manage,
         "decision": decision,
         "decision_summary": selectors.decision_summary(case, decision, request) if decision else "",
@@ -107,16 +116,17 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "suggested_codes": {s.sanction.code for s in suggestions},
         "protection": protection,
         "checklist": checklist,
-        "referrals": selectors.referrals(case, request),
+        "referrals": selectors.referrals(case, request) if is_sexual_violence else [],
         "referral_citation": REFERRAL_CITATION,
-        "status_form": forms.get("status_form") or StatusForm(initial={"to": Status.REJECTED}),
-        "assign_form": forms.get("assign_form") or AssignForm(handlers=handlers,
-                                                              initial={"assignee": case.assignee_id}),
-        "protection_form": forms.get("protection_form") or ProtectionForm(),
-        "referral_form": forms.get("referral_form") or ReferralForm(),
-        "decision_form": forms.get("decision_form") or DecisionForm(
-            initial={"sanctions": [s.sanction.code for s in suggestions[:1]]}),
-        "is_sexual_violence": case.category == "sexual_violence",
+        # Only the forms the page shows for this case and user are built (each copies its fields).
+        "status_form": forms.get("status_form") or (StatusForm(initial={"to": Status.REJECTED}) if can_reject else None),
+        "assign_form": forms.get("assign_form") or (AssignForm(handlers=handlers, initial={"assignee": case.assignee_id})
+                                                    if can_manage else None),
+        "protection_form": forms.get("protection_form") or (ProtectionForm() if is_sexual_violence else None),
+        "referral_form": forms.get("referral_form") or (ReferralForm() if is_sexual_violence else None),
+        "decision_form": forms.get("decision_form") or (DecisionForm(
+            initial={"sanctions": [s.sanction.code for s in suggestions[:1]]}) if can_decide else None),
+        "is_sexual_violence": is_sexual_violence,
         # Issue 9.16: a case logged by staff (a neutrality lead) has no reporter to talk to or identify.
         "conversation_url": "" if case.internal else _reverse_or_empty("reporting_staff:conversation",
                                                                        case.public_id),
