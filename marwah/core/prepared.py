@@ -8,8 +8,8 @@ values where the markers were, runs the SQL and turns the rows into model instan
 Django's own machinery, so `select_related`, `only()` and the database's value converters behave
 exactly as with the queryset.
 
-Only plain equality parameters can be markers (`field=value`, `field__in` lists cannot: their SQL
-depends on the list's length); building a query whose marker does not reach the SQL as is fails loudly.
+Markers must reach the SQL as given (`field=value`; not `__istartswith`, which rewrites the value, nor a
+list whose length varies, which changes the SQL): a query whose marker does not reach it fails loudly.
 """
 
 from __future__ import annotations
