@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from marwah.cases.models import Decision, Referral, Status
@@ -21,7 +21,7 @@ class PlainSelect(forms.Select):
     tests/test_queries.py): the template renders one include per option, about 1 ms of CPU per case
     page for the assignment form's handler list (issue 14). Option groups go to Django's template."""
 
-    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         if any(group for group, _options, _index in widget["optgroups"]):
             return super().render(name, value, attrs, renderer)

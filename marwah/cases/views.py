@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from marwah.accounts.models import Role, User
@@ -103,7 +104,8 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "category": CATEGORIES.get(case.category),
         "days_left": selectors.days_left(case),
         "members": team,
-        "events": selectors.timeline(case),
+        "team": _team_rows(case, team, can_manage, user),
+        "events": _timeline_rows(case),
         "actions": STATUS_ACTIONS.get(case.status, []),
         "can_reject": can_reject,
         "can_decide": can_decide,
@@ -122,8 +124,11 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "status_form": forms.get("status_form") or (StatusForm(initial={"to": Status.REJECTED}) if can_reject else None),
         "assign_form": forms.get("assign_form") or (AssignForm(handlers=handlers, initial={"assignee": case.assignee_id})
                                                     if can_manage else None),
-        "protection_form": forms.get("protection_form") or (ProtectionForm() if is_sexual_violence else None),
-        "referral_form": forms.get("referral_form") or (ReferralForm() if is_sexual_violence else None),
+        # Text written about the case is stored encrypted: while locked, the page offers to unlock instead.
+        "protection_form": forms.get("protection_form") or (ProtectionForm() if is_sexual_violence and content
+                                                            is not None else None),
+        "referral_form": forms.get("referral_form") or (ReferralForm() if is_sexual_violence and content
+                                                        is not None else None),
         "decision_form": forms.get("decision_form") or (DecisionForm(
             initial={"sanctions": [s.sanction.code for s in suggestions[:1]]}) if can_decide else None),
         "is_sexual_violence": is_sexual_violence,
@@ -134,6 +139,31 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "superior_duty": _superior_duty(case),
         "catalog_version": catalog.catalog_version(),
     }
+
+
+EVENT_LABELS: dict[str, Any] = {
+    "received": gettext_lazy("Report received"),
+    "decision": gettext_lazy("Decision recorded"),
+    "assigned": gettext_lazy("Handler assigned"),
+    "protection": gettext_lazy("Protection recorded"),
+    "referral": gettext_lazy("Referral recorded"),
+    "overdue": gettext_lazy("Deadline missed: leader alerted"),
+    "repeat": gettext_lazy("Same person named in another report"),
+}
+
+
+def _timeline_rows(case: Case) -> list[tuple[Any, Any]]:
+    """(event, what happened): the label chosen here, not by a chain of {% if %} per event in the template."""
+    return [(e, e.get_status_display() if e.kind == "status" else EVENT_LABELS.get(e.kind, e.kind))
+            for e in selectors.timeline(case)]
+
+
+def _team_rows(case: Case, team: list[Any], can_manage: bool, user: User) -> list[tuple[Any, str]]:
+    """(member, the URL that takes them off the case, or "" when this user cannot): one reversed URL for all."""
+    if not can_manage:
+        return [(m, "") for m in team]
+    head, _sep, tail = reverse("cases:remove_member", args=[case.public_id, 0]).rpartition("/0/")
+    return [(m, "" if m.user_id == user.pk else f"{head}/{m.user_id}/{tail}") for m in team]
 
 
 @catalog.applies("sanctions.superior_must_examine")

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
 
 _marker_ints = itertools.count(1)
@@ -82,7 +82,7 @@ class Prepared:
             klass_info = compiler.klass_info
             start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
             init_list = [f[0].target.attname for f in compiler.select[start:end]]
-            populators = get_related_populators(klass_info, compiler.select, using)
+            populators = get_related_populators(klass_info, compiler.select, using)  # type: ignore[call-arg]
         return _Compiled(sql, slots, list(params), compiler, objects, init_list, start, end, populators,
                          dict(compiler.annotation_col_map or {}))
 
@@ -98,7 +98,7 @@ class Prepared:
             rows = cursor.fetchall()
         return compiled, compiled.compiler.results_iter([rows], tuple_expected=True)
 
-    def objects(self, using: str = "default", **values: Any) -> list[Model]:
+    def objects(self, using: str = "default", **values: Any) -> list[Any]:
         compiled, rows = self._run(using, values)
         assert compiled.objects, "Prepared.objects() needs a model queryset"
         model = compiled.compiler.klass_info["model"]

@@ -188,8 +188,9 @@ def test_prepared_query_matches_the_queryset_and_refuses_lost_parameters(people,
     from marwah.core.prepared import Prepared
 
     case = submit(kind="sv_nonphysical", unit=tree.grobogan).case
-    build = (lambda case_id: CaseMember.objects.filter(case_id=case_id).select_related("user", "case")
-             .order_by("id"))
+    def build(case_id: int):  # type: ignore[no-untyped-def]
+        return CaseMember.objects.filter(case_id=case_id).select_related("user", "case").order_by("id")
+
     got = Prepared(build, case_id=int).objects(case_id=case.pk)
     want = list(build(case.pk))
     assert [(m.pk, m.user.username, m.case.public_id, m.added_at) for m in got] == [
