@@ -198,6 +198,27 @@ def record(
     return entry
 
 
+def record_read(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | tuple[str, Any] | None = None,
+    unit: Any = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """`record()` for a read, which has no write of its own to join: on PostgreSQL the entry, its
+    hash and the chain head move in one statement (`chained_append`), instead of BEGIN, the head's
+    row lock, the insert and COMMIT, four round trips on every case page. The entry is the same,
+    chained the same way (`verify_chains` checks it). Inside `batched()` it joins the batch."""
+    if connection.vendor != "postgresql" or _BATCH.get() is not None:
+        record(actor=actor, action=action, target=target, unit=unit, detail=detail)
+        return
+    chained = chained_append(actor=actor, action=action, target=target, unit=unit, detail=detail)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {chained.ctes} SELECT {chained.guard}",  # noqa: S608  (SQL of chained_append)
+                       [*chained.params, *chained.guard_params])
+
+
 @dataclass(frozen=True)
 class ChainedAppend:
     """SQL appending one audit entry inside another statement (PostgreSQL), and its parameters."""

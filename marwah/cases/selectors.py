@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
@@ -20,8 +21,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from marwah.accounts.models import Role, RoleAssignment, User
-from marwah.audit.services import record
+from marwah.accounts.models import Role, User
+from marwah.audit.services import record_read
 from marwah.cases.models import (
     FIELD_DECISION,
     FIELD_ORGANISATION,
@@ -39,7 +40,8 @@ from marwah.cases.models import (
     Referral,
     Status,
 )
-from marwah.cases.routing import employee_token, superior_chains, user_token
+from marwah.cases.routing import MAX_CHAIN, employee_token, role_holders, unit_by_id, user_token
+from marwah.core.prepared import Prepared
 from marwah.people.models import Employee
 from marwah.rules import deadlines as deadline_rules
 from marwah.rules.violations import KINDS
@@ -49,25 +51,46 @@ TEAM_ROLES = {"satgas": Role.SATGAS_PKS, "neutrality": Role.NEUTRALITY_TEAM, "et
               "superior": Role.UNIT_LEADER}
 
 
+def _visible(user_id: int, token: str) -> QuerySet[Case]:
+    """The one access rule: an active member, not purged, no block token of the user."""
+    return (Case.objects.filter(members__user=user_id, members__is_active=True, purged_at__isnull=True)
+            .exclude(blocks__token=token))
+
+
 def visible_cases(user: User) -> QuerySet[Case]:
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
-    return (Case.objects.filter(members__user=user, members__is_active=True, purged_at__isnull=True)
-            .exclude(blocks__token=user_token(user.pk)))
+    return _visible(user.pk, user_token(user.pk))
 
 
 def has_cases(user: User) -> bool:
     return visible_cases(user).exists()
 
 
+# The case page's reads are compiled once per process (core.prepared): the same query with other values.
+# The decision comes with the case (a LEFT JOIN), instead of a statement of its own when the page shows it.
+# The two units come from the per-process memory (core.memo), not from joins: with the units (a dozen
+# indexes each) and the assignee joined too, PostgreSQL took 6-16 ms to plan the statement it then ran
+# in 0.2 ms (EXPLAIN, bench_prof_cases); with the report and the decision only, 0.5 ms.
+_CASE = Prepared(lambda public_id, user_id, token: _visible(user_id, token).filter(public_id=public_id).order_by()
+                 .select_related("report", "decision")[:1],
+                 public_id=str, user_id=int, token=str)
+
+
 def get_case_for_user(user: User, public_id: str, *, audit: bool = True) -> Case:
     """The case, if `user` may handle it; Http404 otherwise. Every successful read is audited."""
-    case = (visible_cases(user).filter(public_id=public_id).order_by()
-            .select_related("report", "handling_unit", "unit", "assignee").first())
-    if case is None:
+    if not getattr(user, "is_authenticated", False):
         raise Http404
+    found = _CASE.objects(public_id=public_id, user_id=user.pk, token=user_token(user.pk))
+    if not found:
+        raise Http404
+    case = found[0]
+    assert isinstance(case, Case)
+    case.handling_unit = unit_by_id(case.handling_unit_id)
+    if case.unit_id is not None:
+        case.unit = unit_by_id(case.unit_id)
     if audit:
-        record(actor=user, action="case.read", target=case, unit=case.handling_unit_id)
+        record_read(actor=user, action="case.read", target=case, unit=case.handling_unit_id)
     return case
 
 
@@ -120,14 +143,14 @@ class InboxRow:
         return ngettext("%(n)s working day left", "%(n)s working days left", self.days_left) % {"n": self.days_left}
 
 
-def _memberships(user: User) -> QuerySet[CaseMember]:
+def _memberships(user_id: int, token: str) -> QuerySet[CaseMember]:
     """The user's active memberships of cases they may see: the inbox's starting point.
 
     Same rule as `visible_cases` (active member, not purged, no block token of the user), read from the
     membership side so that PostgreSQL walks `case_member_inbox` in the inbox's order and stops after
     one page, instead of scanning every open case in the country (docs/benchmarks/cases.md)."""
-    blocked = CaseBlock.objects.filter(case_id=OuterRef("case_id"), token=user_token(user.pk))
-    return (CaseMember.objects.filter(user=user, is_active=True, case__purged_at__isnull=True)
+    blocked = CaseBlock.objects.filter(case_id=OuterRef("case_id"), token=token)
+    return (CaseMember.objects.filter(user=user_id, is_active=True, case__purged_at__isnull=True)
             .exclude(Exists(blocked)))
 
 
@@ -136,15 +159,64 @@ def inbox(user: User, *, q: str = "", status: str = "", category: str = "", over
     if not getattr(user, "is_authenticated", False):
         return []
     today = timezone.localdate()
-    members = inbox_members(user, q=q, status=status, category=category, overdue=overdue, today=today)[:limit]
-    return [InboxRow(m.case, working_days_between(today, m.case.stage_due)
-                     if m.case.stage_due and m.case.is_open else None) for m in members]
+    if q.strip() or overdue:
+        members = list(inbox_members(user, q=q, status=status, category=category, overdue=overdue,
+                                     today=today)[:limit])
+    else:
+        values = {"status": status} if status and status != "open" else {}
+        if category:
+            values["category"] = category
+        members = _prepared_inbox(status, bool(category), limit).objects(
+            user_id=user.pk, token=user_token(user.pk), **values)
+    left: dict[date, int] = {}  # many cases share a due date
+
+    def days(due: date) -> int:
+        if due not in left:
+            left[due] = working_days_between(today, due)
+        return left[due]
+
+    return [InboxRow(m.case, days(m.case.stage_due) if m.case.stage_due and m.case.is_open else None)
+            for m in members]
+
+
+_INBOXES: dict[tuple[str, bool, bool, int], Prepared] = {}
+
+
+def _prepared_inbox(status: str, category: bool, limit: int) -> Prepared:
+    """The inbox query of `inbox_members` for this shape of filters, compiled once (core.prepared): the
+    inbox without a search or the overdue filter, the page a handler opens most."""
+    mode = "" if not status else "open" if status == "open" else "status"
+    is_open = mode == "status" and status in OPEN_STATUSES
+    key = (mode, is_open, category, limit)
+    prepared = _INBOXES.get(key)
+    if prepared is None:
+        params: dict[str, type] = {"user_id": int, "token": str}
+        if mode == "status":
+            params["status"] = str
+        if category:
+            params["category"] = str
+
+        def build(user_id: int, token: str, status: str = "", category: str = "") -> QuerySet[CaseMember]:
+            qs = _inbox_members(user_id, token, status="open" if mode == "open" else "", category=category,
+                                today=timezone.localdate())
+            if mode == "status":  # as in _inbox_members: the status and whether it is an open one
+                qs = qs.filter(case_open=is_open, case__status=status)
+            return qs[:limit]
+
+        prepared = _INBOXES[key] = Prepared(build, **params)
+    return prepared
 
 
 def inbox_members(user: User, *, q: str = "", status: str = "", category: str = "", overdue: bool = False,
                   today: date) -> QuerySet[CaseMember]:
     """The inbox's one query: memberships with their cases, most urgent first (slice it)."""
-    qs = _memberships(user)
+    return _inbox_members(user.pk, user_token(user.pk), q=q, status=status, category=category, overdue=overdue,
+                          today=today)
+
+
+def _inbox_members(user_id: int, token: str, *, q: str = "", status: str = "", category: str = "",
+                   overdue: bool = False, today: date) -> QuerySet[CaseMember]:
+    qs = _memberships(user_id, token)
     if status == "open":
         qs = qs.filter(case_open=True)
     elif status:
@@ -179,7 +251,7 @@ def attention_counts(user: User) -> dict[str, int]:
     if not getattr(user, "is_authenticated", False):
         return {"open": 0, "overdue": 0, "repeat": 0}
     today = timezone.localdate()
-    row = _memberships(user).filter(case_open=True).aggregate(
+    row = _memberships(user.pk, user_token(user.pk)).filter(case_open=True).aggregate(
         open=Count("pk"), overdue=Count("pk", filter=Q(case_due__lt=today)),
         repeat=Count("pk", filter=Q(case__repeat_flag=True)))
     return {k: v or 0 for k, v in row.items()}
@@ -191,14 +263,23 @@ def days_left(case: Case, today: date | None = None) -> int | None:
     return working_days_between(today or timezone.localdate(), case.stage_due)
 
 
+_BLOCKS = Prepared(lambda case_id: CaseBlock.objects.filter(case_id=case_id).order_by().values_list("token"),
+                   case_id=int)
+
+
+def block_tokens(case: Case) -> set[str]:
+    return {token for (token,) in _BLOCKS.rows(case_id=case.pk)}
+
+
 def eligible_handlers(case: Case, current: list[Any] | None = None) -> list[User]:
     """Members, plus holders of the team's role at the handling unit — never blocked or conflicted people."""
-    blocked = set(case.blocks.values_list("token", flat=True))
+    blocked = block_tokens(case)
     current = current if current is not None else members(case)
     candidates = {m.user for m in current}
+    # Active holders of the role at the unit (routing.role_holders: remembered per process, core.memo).
     role = TEAM_ROLES.get(case.team_kind)
-    candidates |= {ra.user for ra in RoleAssignment.objects.filter(role=role, unit=case.handling_unit_id,
-                                                                   user__is_active=True).select_related("user")}
+    if role is not None:
+        candidates |= {u for u, _chair in role_holders(role, [case.handling_unit_id]).get(case.handling_unit_id, [])}
     bad = conflicted_users(list(candidates), blocked)
     return sorted((u for u in candidates if u.pk not in bad), key=lambda u: u.display_name)
 
@@ -206,14 +287,30 @@ def eligible_handlers(case: Case, current: list[Any] | None = None) -> list[User
 def conflicted_users(users: list[User], blocked_tokens: set[str]) -> set[int]:
     """Blocked users, and (transitive) subordinates of a reported employee, found through keyed tokens."""
     out = {u.pk for u in users if user_token(u.pk) in blocked_tokens}
-    employees = dict(Employee.objects.filter(user__in=users).order_by().values_list("user_id", "pk"))
-    chains = superior_chains([e for u, e in employees.items() if u not in out])
-    for user_id, employee_id in employees.items():
-        if user_id in out:
-            continue
-        chain = [employee_id, *chains[employee_id]]
+    rest = [u.pk for u in users if u.pk not in out]
+    if not blocked_tokens or not rest:
+        return out  # nobody reported or involved: nobody can be conflicted
+    for user_id, chain in _employee_chains(rest).items():
         if any(employee_token(eid) in blocked_tokens for eid in chain):
             out.add(user_id)
+    return out
+
+
+def _employee_chains(user_ids: list[int]) -> dict[int, set[int]]:
+    """{user id: their employee id and the ids of their superiors, up to MAX_CHAIN levels}, one statement
+    for everyone (a recursive query, on PostgreSQL and SQLite alike) instead of one per level."""
+    table = Employee._meta.db_table
+    marks = ", ".join(["%s"] * len(user_ids))
+    sql = (f"WITH RECURSIVE chain (user_id, employee_id, depth) AS ("  # noqa: S608  (no user input)
+           f"SELECT user_id, id, 0 FROM {table} WHERE user_id IN ({marks}) "
+           f"UNION ALL SELECT chain.user_id, e.superior_id, chain.depth + 1 FROM chain "
+           f"JOIN {table} e ON e.id = chain.employee_id WHERE e.superior_id IS NOT NULL AND chain.depth < %s) "
+           "SELECT user_id, employee_id FROM chain")
+    out: dict[int, set[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*user_ids, MAX_CHAIN])
+        for user_id, employee_id in cursor.fetchall():
+            out.setdefault(user_id, set()).add(employee_id)
     return out
 
 
@@ -221,8 +318,12 @@ def is_conflicted(user: User, blocked_tokens: set[str]) -> bool:
     return user.pk in conflicted_users([user], blocked_tokens)
 
 
+_MEMBERS = Prepared(lambda case_id: CaseMember.objects.filter(case_id=case_id, is_active=True).select_related("user")
+                    .order_by("reason", "user__username"), case_id=int)
+
+
 def members(case: Case) -> list[Any]:
-    return list(case.members.filter(is_active=True).select_related("user").order_by("reason", "user__username"))
+    return _MEMBERS.objects(case_id=case.pk)
 
 
 # --- Handler-written text, decrypted with the report key of this session -----------------------------
@@ -249,16 +350,24 @@ class ReferralView:
     note: str | None
 
 
+_PROTECTION = Prepared(lambda case_id: ProtectionMeasure.objects.filter(case_id=case_id)
+                       .select_related("recorded_by"), case_id=int)
+_REFERRALS = Prepared(lambda case_id: Referral.objects.filter(case_id=case_id).select_related("recorded_by"),
+                      case_id=int)
+_EVENTS = Prepared(lambda case_id: CaseEvent.objects.filter(case_id=case_id).select_related("actor")
+                   .order_by("at", "id"), case_id=int)
+
+
 def protection_records(case: Case, request: HttpRequest) -> list[ProtectionView]:
     return [ProtectionView(m, _open(request, case, FIELD_PROVIDER, m.provider_enc),
                            _open(request, case, FIELD_PROTECTION_NOTE, m.note_enc))
-            for m in case.protection.select_related("recorded_by")]
+            for m in _PROTECTION.objects(case_id=case.pk)]
 
 
 def referrals(case: Case, request: HttpRequest) -> list[ReferralView]:
     return [ReferralView(r, _open(request, case, FIELD_ORGANISATION, r.organisation_enc),
                          _open(request, case, FIELD_REFERRAL_NOTE, r.note_enc))
-            for r in case.referrals.select_related("recorded_by")]
+            for r in _REFERRALS.objects(case_id=case.pk)]
 
 
 def decision_summary(case: Case, decision: Decision, request: HttpRequest) -> str | None:
@@ -270,7 +379,7 @@ def rejection_reason(case: Case, request: HttpRequest) -> str | None:
 
 
 def timeline(case: Case) -> list[CaseEvent]:
-    return list(case.events.select_related("actor").order_by("at", "id"))
+    return _EVENTS.objects(case_id=case.pk)
 
 
 @dataclass

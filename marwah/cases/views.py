@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from marwah.accounts.models import Role, User
@@ -77,10 +78,19 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     suggestions = suggest_sanctions(case.kind, employment_type=case.accused_employment_type,
                                     institution_id=case.institution_id)
     team = selectors.members(case)
+    if case.assignee_id is not None and not Case.assignee.is_cached(case):
+        # The handler is nearly always on the team, whose users are loaded already.
+        on_team = next((m.user for m in team if m.user_id == case.assignee_id), None)
+        if on_team is not None:
+            case.assignee = on_team
     can_manage = any(m.user_id == user.pk and (m.is_chair or m.reason in ("leader", "superior")) for m in team)
     handlers = selectors.eligible_handlers(case, team) if can_manage else []
-    protection = selectors.protection_records(case, request)
+    # Victim protection and referrals exist and are shown for sexual-violence cases only.
+    is_sexual_violence = case.category == "sexual_violence"
+    protection = selectors.protection_records(case, request) if is_sexual_violence else []
     given = {p.measure.item for p in protection}
+    can_reject = case.status in (Status.RECEIVED, Status.VERIFIED)
+    can_decide = case.status == Status.EXAMINATION
     content = _content(request, case)
     checklist = [(label, cit, [(i, i.code in given) for i in ITEMS.values() if i.group == g])
                  for g, (label, cit) in GROUPS.items()]
@@ -94,10 +104,11 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "category": CATEGORIES.get(case.category),
         "days_left": selectors.days_left(case),
         "members": team,
-        "events": selectors.timeline(case),
+        "team": _team_rows(case, team, can_manage, user),
+        "events": _timeline_rows(case),
         "actions": STATUS_ACTIONS.get(case.status, []),
-        "can_reject": case.status in (Status.RECEIVED, Status.VERIFIED),
-        "can_decide": case.status == Status.EXAMINATION,
+        "can_reject": can_reject,
+        "can_decide": can_decide,
         "can_manage": can_manage,
         "decision": decision,
         "decision_summary": selectors.decision_summary(case, decision, request) if decision else "",
@@ -107,16 +118,20 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "suggested_codes": {s.sanction.code for s in suggestions},
         "protection": protection,
         "checklist": checklist,
-        "referrals": selectors.referrals(case, request),
+        "referrals": selectors.referrals(case, request) if is_sexual_violence else [],
         "referral_citation": REFERRAL_CITATION,
-        "status_form": forms.get("status_form") or StatusForm(initial={"to": Status.REJECTED}),
-        "assign_form": forms.get("assign_form") or AssignForm(handlers=handlers,
-                                                              initial={"assignee": case.assignee_id}),
-        "protection_form": forms.get("protection_form") or ProtectionForm(),
-        "referral_form": forms.get("referral_form") or ReferralForm(),
-        "decision_form": forms.get("decision_form") or DecisionForm(
-            initial={"sanctions": [s.sanction.code for s in suggestions[:1]]}),
-        "is_sexual_violence": case.category == "sexual_violence",
+        # Only the forms the page shows for this case and user are built (each copies its fields).
+        "status_form": forms.get("status_form") or (StatusForm(initial={"to": Status.REJECTED}) if can_reject else None),
+        "assign_form": forms.get("assign_form") or (AssignForm(handlers=handlers, initial={"assignee": case.assignee_id})
+                                                    if can_manage else None),
+        # Text written about the case is stored encrypted: while locked, the page offers to unlock instead.
+        "protection_form": forms.get("protection_form") or (ProtectionForm() if is_sexual_violence and content
+                                                            is not None else None),
+        "referral_form": forms.get("referral_form") or (ReferralForm() if is_sexual_violence and content
+                                                        is not None else None),
+        "decision_form": forms.get("decision_form") or (DecisionForm(
+            initial={"sanctions": [s.sanction.code for s in suggestions[:1]]}) if can_decide else None),
+        "is_sexual_violence": is_sexual_violence,
         # Issue 9.16: a case logged by staff (a neutrality lead) has no reporter to talk to or identify.
         "conversation_url": "" if case.internal else _reverse_or_empty("reporting_staff:conversation",
                                                                        case.public_id),
@@ -124,6 +139,31 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "superior_duty": _superior_duty(case),
         "catalog_version": catalog.catalog_version(),
     }
+
+
+EVENT_LABELS: dict[str, Any] = {
+    "received": gettext_lazy("Report received"),
+    "decision": gettext_lazy("Decision recorded"),
+    "assigned": gettext_lazy("Handler assigned"),
+    "protection": gettext_lazy("Protection recorded"),
+    "referral": gettext_lazy("Referral recorded"),
+    "overdue": gettext_lazy("Deadline missed: leader alerted"),
+    "repeat": gettext_lazy("Same person named in another report"),
+}
+
+
+def _timeline_rows(case: Case) -> list[tuple[Any, Any]]:
+    """(event, what happened): the label chosen here, not by a chain of {% if %} per event in the template."""
+    return [(e, e.get_status_display() if e.kind == "status" else EVENT_LABELS.get(e.kind, e.kind))
+            for e in selectors.timeline(case)]
+
+
+def _team_rows(case: Case, team: list[Any], can_manage: bool, user: User) -> list[tuple[Any, str]]:
+    """(member, the URL that takes them off the case, or "" when this user cannot): one reversed URL for all."""
+    if not can_manage:
+        return [(m, "") for m in team]
+    head, _sep, tail = reverse("cases:remove_member", args=[case.public_id, 0]).rpartition("/0/")
+    return [(m, "" if m.user_id == user.pk else f"{head}/{m.user_id}/{tail}") for m in team]
 
 
 @catalog.applies("sanctions.superior_must_examine")

@@ -75,13 +75,13 @@ def test_case_page_statement_count(people, tree, kpu, as_user, django_assert_num
     case = submit(kind="sv_nonphysical", unit=tree.grobogan).case
     client = as_user(people.satgas_jateng)  # the chair: the full page, with the assignment form
     client.get(f"/kasus/{case.public_id}/")
-    # 1 session, 2 user, 3 the memo's generation (OTP device and roles: per-process memo); 4 the case with report, units, institution and
-    # assignee, checked against membership and block tokens; the audit row: 5 chain head (FOR UPDATE
-    # on PostgreSQL), 6 insert + head update (one statement on PostgreSQL, two on SQLite); 7 members;
-    # the assignment form's candidates: 8 block tokens, 9 role holders at the handling unit,
-    # 10 their employees, 11 their superiors (one query per level for all, here one level);
-    # 12 protection measures, 13 timeline, 14 referrals.
-    with django_assert_num_queries(14 if _pg() else 15):
+    # 1 session, 2 user, 3 the generation of core.memo (a cache read: Redis in production, the database
+    # cache here), which holds the OTP device, the user's roles, the case's units and the unit's role
+    # holders; 4 the case with its report and decision, checked against membership and block tokens;
+    # the audit row, chained: 5 one statement on PostgreSQL (record_read), three on SQLite (head,
+    # insert, head update); 6 members; the assignment form's candidates: 7 block tokens (with none, no
+    # conflict to look up); 8 protection measures, 9 timeline, 10 referrals (sexual-violence cases only).
+    with django_assert_num_queries(10 if _pg() else 12):
         response = client.get(f"/kasus/{case.public_id}/")
     assert response.status_code == 200
 
@@ -115,3 +115,90 @@ def test_memberships_follow_the_case_so_the_inbox_order_and_filters_stay_true(pe
         key=lambda c: (c.stage_due, -c.created_at.timestamp()))]
     assert [r.case.pk for r in inbox(mey, status="rejected")] == [cases[1].pk]
     assert cases[1].pk not in [r.case.pk for r in open_rows]
+
+
+def test_case_page_of_other_categories_skips_protection(people, tree, kpu, as_user, django_assert_num_queries):
+    """Protection measures and referrals are read (and shown) for sexual-violence cases only."""
+    from marwah.cases.tests.conftest import with_key  # noqa: F401  (fixtures module)
+
+    case = submit(kind="sv_nonphysical", unit=tree.grobogan).case
+    Case.objects.filter(pk=case.pk).update(category="ethics")
+    client = as_user(people.satgas_jateng)
+    client.get(f"/kasus/{case.public_id}/")
+    with django_assert_num_queries(8 if _pg() else 10):  # two fewer than the sexual-violence page
+        response = client.get(f"/kasus/{case.public_id}/")
+    assert response.status_code == 200
+    assert 'id="protection"' not in response.content.decode()
+
+
+def test_case_read_is_chained_in_the_audit_log(people, tree, kpu, as_user):
+    from marwah.audit.models import AuditEntry
+    from marwah.audit.services import verify_chains
+
+    case = submit(kind="sv_nonphysical", unit=tree.grobogan).case
+    client = as_user(people.satgas_jateng)
+    before = AuditEntry.objects.filter(action="case.read", target_id=str(case.pk)).count()
+    for _ in range(3):
+        assert client.get(f"/kasus/{case.public_id}/").status_code == 200
+    reads = AuditEntry.objects.filter(action="case.read", target_id=str(case.pk), actor_id=people.satgas_jateng.pk)
+    assert reads.count() == before + 3
+    assert {r.unit_id for r in reads} == {case.handling_unit_id}
+    checked, broken, why = verify_chains()
+    assert broken is None and not why and checked >= 3
+
+
+def test_plain_select_writes_the_html_of_djangos_select(people):
+    from django import forms as django_forms
+
+    from marwah.cases.forms import AssignForm, InboxFilterForm
+
+    class U:
+        def __init__(self, pk: int, name: str) -> None:
+            self.pk, self.display_name = pk, name
+
+    handlers = [U(1, 'Ana & "Budi" <x>'), U(2, "Citra")]
+    for data in (None, {"assignee": "2"}, {"assignee": "9"}):
+        ours, theirs = (AssignForm(data, handlers=handlers, initial={"assignee": 1}) for _ in range(2))
+        ours.is_valid(), theirs.is_valid()
+        theirs.fields["assignee"].widget.__class__ = django_forms.Select
+        assert str(ours["assignee"]) == str(theirs["assignee"])
+    for data in (None, {"status": "open", "category": "sexual_violence"}, {"status": "nope"}):
+        ours, theirs = InboxFilterForm(data), InboxFilterForm(data)
+        ours.is_valid(), theirs.is_valid()
+        for name in ("status", "category"):
+            theirs.fields[name].widget.__class__ = django_forms.Select
+            assert str(ours[name]) == str(theirs[name])
+
+
+def test_inbox_rows_write_dates_and_links_as_django_does(people, tree, kpu, as_user):
+    from django.urls import reverse
+    from django.utils import formats, timezone
+
+    cases = [submit(kind="sv_nonphysical", unit=tree.grobogan).case for _ in range(2)]
+    html = as_user(people.satgas_jateng).get("/kasus/").content.decode()
+    for case in cases:
+        assert f'href="{reverse("cases:detail", args=[case.public_id])}"' in html
+        assert formats.date_format(timezone.localtime(case.created_at), "j M Y H:i") in html
+        assert formats.date_format(case.stage_due, "j M Y") in html
+
+
+def test_prepared_query_matches_the_queryset_and_refuses_lost_parameters(people, tree, kpu):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from marwah.cases.models import CaseMember
+    from marwah.core.prepared import Prepared
+
+    case = submit(kind="sv_nonphysical", unit=tree.grobogan).case
+    def build(case_id: int):  # type: ignore[no-untyped-def]
+        return CaseMember.objects.filter(case_id=case_id).select_related("user", "case").order_by("id")
+
+    got = Prepared(build, case_id=int).objects(case_id=case.pk)
+    want = list(build(case.pk))
+    assert [(m.pk, m.user.username, m.case.public_id, m.added_at) for m in got] == [
+        (m.pk, m.user.username, m.case.public_id, m.added_at) for m in want]
+    rows = Prepared(lambda case_id: CaseMember.objects.filter(case_id=case_id).order_by("id")
+                    .values_list("user_id", "is_chair"), case_id=int).rows(case_id=case.pk)
+    assert rows == list(build(case.pk).values_list("user_id", "is_chair"))
+    with pytest.raises(ImproperlyConfigured):
+        # The lookup rewrites the value ("KS%"): the marker never reaches the SQL as given.
+        Prepared(lambda ref: Case.objects.filter(reference__istartswith=ref), ref=str).objects(ref="KS")
