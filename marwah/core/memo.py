@@ -106,14 +106,37 @@ def _on_user_saved(sender: Any, update_fields: Any = None, **kwargs: Any) -> Non
     bump()
 
 
+# What the OTP middleware relies on (accounts.middleware.OTPMiddleware): whose device it is and
+# whether it is confirmed. Every verification saves the device (its last counter, the throttle);
+# forgetting every process's memo at every sign-in would make it useless under a login rush.
+_DEVICE_FIELDS = ("user_id", "confirmed")
+
+
+def _before_device_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if instance.pk is None:
+        return
+    before = sender.objects.filter(pk=instance.pk).values_list(*_DEVICE_FIELDS).first()
+    instance._memo_unchanged = before == tuple(getattr(instance, f) for f in _DEVICE_FIELDS)
+
+
+def _on_device_saved(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    if not created and getattr(instance, "_memo_unchanged", False):
+        return
+    bump()
+
+
 def connect() -> None:
     from django.core.signals import request_started
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_save, pre_save
 
     request_started.connect(_on_request_started, dispatch_uid="memo.request_started")
     for label in ("accounts.RoleAssignment", "reporting.UserKey", "orgs.Unit", "orgs.Institution",
-                  "rules.RuleOverride", "cases.DeadlinePolicy", "otp_totp.TOTPDevice", "otp_static.StaticDevice"):
+                  "rules.RuleOverride", "cases.DeadlinePolicy"):
         post_save.connect(_on_change, sender=label, dispatch_uid=f"memo.save.{label}")
+        post_delete.connect(_on_change, sender=label, dispatch_uid=f"memo.delete.{label}")
+    for label in ("otp_totp.TOTPDevice", "otp_static.StaticDevice"):
+        pre_save.connect(_before_device_saved, sender=label, dispatch_uid=f"memo.presave.{label}")
+        post_save.connect(_on_device_saved, sender=label, dispatch_uid=f"memo.save.{label}")
         post_delete.connect(_on_change, sender=label, dispatch_uid=f"memo.delete.{label}")
     post_save.connect(_on_user_saved, sender="accounts.User", dispatch_uid="memo.save.user")
     post_delete.connect(_on_change, sender="accounts.User", dispatch_uid="memo.delete.user")

@@ -85,3 +85,19 @@ def test_a_device_removed_here_counts_at_once(people, tree, as_user, redis_like_
     assert client.get(url).status_code == 200
     TOTPDevice.objects.filter(user=people.hr).delete()
     assert client.get(url).status_code == 302
+
+
+def test_a_sign_in_does_not_make_every_process_forget(people, redis_like_cache):
+    """A verification saves the device (its last counter); only whose it is and whether it is
+    confirmed matter to the memo, so a rush of sign-ins does not empty it on every server."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=people.hr, name="phone", confirmed=True)
+    memo.get("grants", people.hr.pk, lambda: ["kept"])
+    device.last_t += 1
+    device.throttling_failure_count = 2
+    device.save()
+    assert memo.get("grants", people.hr.pk, lambda: ["read again"]) == ["kept"]
+    device.confirmed = False
+    device.save()
+    assert memo.get("grants", people.hr.pk, lambda: ["read again"]) == ["read again"]
