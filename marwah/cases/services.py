@@ -6,7 +6,7 @@ Audit `detail` carries codes only (status, category, counts), never report conte
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -188,8 +188,13 @@ def _event(case: Case, *, actor: User | None, kind: str, visible: bool = False) 
 @transaction.atomic(savepoint=False)  # inside the submission's transaction: no savepoint of its own
 def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: list[int],
               involved_employee_ids: list[int], actor: User | None = None,
-              lead_filer: User | None = None) -> Case:
-    """Route a newly submitted report to its team, block conflicted people, seal the key."""
+              lead_filer: User | None = None,
+              seal_identity_share: Callable[[set[int]], object] | None = None) -> Case:
+    """Route a newly submitted report to its team, block conflicted people, seal the key.
+
+    `seal_identity_share` (from the submission) is called with the ids of the users the report
+    key is sealed to, right after sealing it: the identity's custodian share goes to the
+    custodians who are not among them (see reporting/identity.py)."""
     unit = report.unit
     if unit is None:
         from marwah.orgs.models import Unit
@@ -214,6 +219,7 @@ def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: li
     tokens = {routing.user_token(uid) for uid in result.blocked_user_ids}
     tokens |= {routing.employee_token(eid) for eid in result.accused_employee_ids}
     CaseBlock.objects.bulk_create([CaseBlock(case=case, token=t) for t in sorted(tokens)])
+    key_holders = {u.pk for u in result.recipients}
     if report_key:
         from marwah.reporting.escrow import holders_above
 
@@ -223,6 +229,10 @@ def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: li
                               team_user_ids={u.pk for u, reason, _ in result.members if reason == "team"})
         _vault().seal_report_key(report=report, report_key=report_key, users=result.recipients,
                                  escrow_users=above, new_report=True)
+        key_holders |= {u.pk for u in above}
+    if seal_identity_share is not None:
+        # Everyone the key was meant for: those without a key pair got no copy, and get no share either.
+        seal_identity_share(key_holders)
     _notify(case, [u.pk for u in result.recipients], "new")
     # Rows every new case shares (the year's counter; the monitoring counters the "received" event
     # bumps) are locked until commit: touched last, after the Python work above.

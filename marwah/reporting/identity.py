@@ -70,10 +70,15 @@ def custodians_for(report: Report, *, accused_ids: list[int], involved_ids: list
 
 
 def seal_custodian_shares(*, report: Report, custodian_share: bytes, accused_ids: list[int],
-                          involved_ids: list[int]) -> int:
-    """Seal s2 to the custodians (after the report key was sealed: key holders are left out)."""
+                          involved_ids: list[int], key_holders: set[int] | None = None) -> int:
+    """Seal s2 to the custodians (after the report key was sealed: key holders are left out).
+    `key_holders`: the users the report key was just sealed to, when the caller knows them
+    (a new report); otherwise they are read from the database."""
     custodians = custodians_for(report, accused_ids=accused_ids, involved_ids=involved_ids)
-    holders = set(ReportAccess.objects.filter(report=report).values_list("user_id", flat=True))
+    if key_holders is not None:
+        holders = key_holders
+    else:
+        holders = set(ReportAccess.objects.filter(report=report).values_list("user_id", flat=True))
     ids = [u.pk for u in custodians if u.pk not in holders]
     keys = vault.public_keys(ids)
     rows = [CustodianShare(report=report, custodian_id=uid, sealed_share=crypto.seal(bytes(pub), custodian_share))
