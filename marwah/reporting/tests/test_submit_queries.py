@@ -24,30 +24,29 @@ from marwah.reporting import vault
 from marwah.reporting.models import CustodianShare, Report, ReportAccess
 from marwah.reporting.tests.conftest import PASSWORD, report_data
 
-# PostgreSQL, warm (14 statements; BEGIN and COMMIT not counted), for a first-time reporter. Rows
+# PostgreSQL, warm (11 statements; BEGIN and COMMIT not counted), for a first-time reporter. Rows
 # every submission shares (the year's case number, the monitoring counters, the audit chain head)
 # are locked until commit, so they come last (measured: submissions queued on the case-number row):
 #  1. INSERT reporting_report                    (encrypted content and identity, sealed receipt key)
 #  2. WITH INSERT reporting_matchtoken SELECT reporting_matchtoken   (repeat-perpetrator tokens, and
 #                                                 an independent earlier report naming them?)
-#  3. INSERT cases_case                          (no number yet)
-#  4. INSERT cases_casemember                    (the team and the leader: one bulk insert)
-#  5. INSERT reporting_reportaccess              (team and holders above: one bulk insert)
-#  6. INSERT reporting_custodianshare            (custodians who hold no report key: known from 5)
-#  7. WITH UPDATE cases_casesequence UPDATE cases_case SET reference   (the case number)
-#  8. INSERT cases_caseevent                     ("received")
-#  9. WITH INSERT monitoring_casefact INSERT monitoring_casestat … ON CONFLICT DO UPDATE
+#  3. INSERT reporting_reportaccess              (team and holders above: one bulk insert)
+#  4. INSERT reporting_custodianshare            (custodians who hold no report key: known from 3)
+#  5. WITH UPDATE cases_casesequence, INSERT cases_case, INSERT cases_casemember
+#                                                (the case with its number, the team and the leader)
+#  6. INSERT cases_caseevent                     ("received")
+#  7. WITH INSERT monitoring_casefact INSERT monitoring_casestat … ON CONFLICT DO UPDATE
 #                                                (the case's fact, every ancestor and measure at once)
-# 10. SELECT audit_chainhead … FOR UPDATE        (one audit append for the whole submission:
-# 11. WITH INSERT audit_auditentry ×3, UPDATE audit_chainhead    report, case, sealed keys)
-# 12. INSERT django_tasks_database_dbtaskresult  (the team's notification, queued at commit)
-# 13. SELECT django_session (key taken?)         (the session keeping the receipt shown once)
-# 14. INSERT django_session
-# SQLite: 2 is an INSERT then a SELECT, 7 is two statements (UPDATE … RETURNING of the counter,
-# UPDATE of the case), 9 is a locked SELECT of the fact, its INSERT and one UPDATE per ancestor
-# and measure (3 units × 2 measures: 6 statements), and 11 is an INSERT then an UPDATE of the
-# chain head: 24.
-WARM = {"postgresql": 14, "sqlite": 24}
+#  8. WITH RECURSIVE … audit_chainhead FOR UPDATE, INSERT audit_auditentry ×3, INSERT … ON CONFLICT
+#     audit_chainhead                            (one audit append for the report, case, sealed keys)
+#  9. INSERT django_tasks_database_dbtaskresult  (the team's notification, queued at commit)
+# 10. SELECT django_session (key taken?)         (the session keeping the receipt shown once)
+# 11. INSERT django_session
+# SQLite: 2 is an INSERT then a SELECT, 5 is three statements (UPDATE … RETURNING of the counter,
+# INSERT of the case, of its members), 7 is a locked SELECT of the fact, its INSERT and one UPDATE
+# per ancestor and measure (3 units × 2 measures: 6 statements), and 8 is a SELECT of the chain
+# head, an INSERT then an UPDATE of the head: 23.
+WARM = {"postgresql": 11, "sqlite": 23}
 # Cold (the first submission of a process) adds the remembered lookups: institutions, the office
 # picked, units of the chain, role holders (Satgas, leaders, the Satgas above, custodians), rule
 # overrides, the deadline policy, public keys (and here the first counter rows of the month).
