@@ -235,7 +235,7 @@ def _numbered_insert_sql() -> tuple[str, list[Any]]:
     # Only table and column names are interpolated; every value is a parameter.
     sql = (f"WITH s AS (UPDATE {CaseSequence._meta.db_table} SET last = last + 1 "  # noqa: S608
            "WHERE prefix = %s AND year = %s RETURNING last), "
-           f"c AS (INSERT INTO {meta.db_table} ({', '.join(f.column for f in fields)}) SELECT {', '.join(select)} "
+           f"c AS (INSERT INTO {meta.db_table} ({', '.join(str(f.column) for f in fields)}) SELECT {', '.join(select)} "
            "FROM s RETURNING id, reference), "
            f"m AS (INSERT INTO {CaseMember._meta.db_table} (case_id, {', '.join(_MEMBER_COLUMNS)}) "
            f"SELECT c.id, u.* FROM c, UNNEST({arrays}) AS u) "

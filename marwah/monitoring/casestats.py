@@ -168,7 +168,7 @@ def _insert_new_fact(fact: CaseFact, deltas: list[Delta]) -> bool:
     its fact already: the caller then moves it on from what is stored."""
     fields = CaseFact._meta.concrete_fields
     params: list[Any] = [f.get_db_prep_save(getattr(fact, f.attname), connection) for f in fields]
-    insert = (f"INSERT INTO {CaseFact._meta.db_table} ({', '.join(f.column for f in fields)}) "  # noqa: S608
+    insert = (f"INSERT INTO {CaseFact._meta.db_table} ({', '.join(str(f.column) for f in fields)}) "  # noqa: S608
               f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT (case_id) DO NOTHING RETURNING case_id")
     up = _upsert_sql(fact.unit_path, _merge(deltas))
     if up is None:
