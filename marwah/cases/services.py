@@ -42,7 +42,7 @@ from marwah.cases.models import (
     Referral,
     Status,
 )
-from marwah.core import memo
+from marwah.core import memo, rows
 from marwah.core.tasks import enqueue_on_commit
 from marwah.rules import deadlines as deadline_rules
 from marwah.rules.overrides import version_for
@@ -157,8 +157,9 @@ def allocate_reference(category: str, year: int) -> str:
 
 def _event(case: Case, *, actor: User | None, kind: str, visible: bool = False) -> CaseEvent:
     # Events carry codes only; any text lives encrypted on the case, decision or checklist row.
-    return CaseEvent.objects.create(case=case, actor=actor, kind=kind, status=case.status,
-                                    reporter_visible=visible)
+    event = CaseEvent(case=case, actor=actor, kind=kind, status=case.status, reporter_visible=visible)
+    rows.insert([event], signals=True)  # the monitoring counters follow its post_save
+    return event
 
 
 @transaction.atomic(savepoint=False)  # inside the submission's transaction: no savepoint of its own

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from marwah.accounts.models import Role, RoleAssignment, User
 from marwah.audit.services import record
+from marwah.core.rows import insert
 from marwah.orgs.models import Unit, decode_path
 from marwah.reporting import crypto, vault
 from marwah.reporting.models import CustodianShare, IdentityRequest, Report, ReportAccess, UserKey
@@ -84,7 +85,7 @@ def seal_custodian_shares(*, report: Report, custodian_share: bytes, accused_ids
     rows = [CustodianShare(report=report, custodian_id=uid, sealed_share=crypto.seal(bytes(pub), custodian_share))
             for uid, pub in keys]
     if rows:
-        CustodianShare.objects.bulk_create(rows)  # the rows themselves say who holds a share
+        insert(rows)  # the rows themselves say who holds a share
     else:  # the identity can never be revealed: worth an audit row an administrator will see
         record(actor=None, action="reporting.identity_no_custodian", target=report, unit=report.unit_id)
     return len(rows)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from marwah.audit.services import batched as audit_batched
 from marwah.audit.services import record
+from marwah.core import rows
 from marwah.orgs.models import Institution, Unit
 from marwah.people.models import Employee
 from marwah.reporting import crypto, vault
@@ -195,7 +196,7 @@ def _store_report(*, sub: Submission, derived: crypto.ReceiptSecrets, key: bytes
         team_share, custodian_share = shares
         report.identity = identity_gate.encrypt_identity(report, identity, team_share, custodian_share)
         report.identity_key = identity_gate.team_share_token(report, key, team_share)
-        report.save()
+        rows.insert([report], signals=True)
         for clean in sub.files:
             _store_evidence(report=report, key=key, clean=clean, message=None, from_reporter=True)
         record(actor=user, action="reporting.report_submitted", target=report, unit=report.unit_id,
