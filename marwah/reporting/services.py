@@ -114,23 +114,23 @@ def reporter_fingerprint(source: str) -> str:
     return hmac.new(key, source.encode(), hashlib.sha256).hexdigest()
 
 
-def _store_and_match(rows: list[MatchToken], fp: str) -> set[str]:
+def _store_and_match(match_rows: list[MatchToken], fp: str) -> set[str]:
     """PostgreSQL: store the report's tokens and find other reporters' reports naming the same
     people, in one statement (the main query does not see the rows its own CTE inserts, and
     would leave them out anyway: they carry this reporter's fingerprint)."""
     columns = ["report_id", "token", "reporter_fp", "created_at"]
     fields = {f.attname: f for f in MatchToken._meta.concrete_fields}
-    for row in rows:
+    for row in match_rows:
         row.created_at = timezone.now()
-    values = [fields[c].get_db_prep_save(getattr(row, c), connection) for row in rows for c in columns]
+    values = [fields[c].get_db_prep_save(getattr(row, c), connection) for row in match_rows for c in columns]
     table, reports = MatchToken._meta.db_table, Report._meta.db_table
     one = f"({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH ins AS (INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * len(rows))}) "  # noqa: S608
+            f"WITH ins AS (INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * len(match_rows))}) "  # noqa: S608
             f"SELECT DISTINCT m.token FROM {table} m JOIN {reports} r ON r.id = m.report_id "
-            f"WHERE r.purged_at IS NULL AND m.token IN ({', '.join(['%s'] * len(rows))}) AND m.reporter_fp <> %s",
-            [*values, *(row.token for row in rows), fp])
+            f"WHERE r.purged_at IS NULL AND m.token IN ({', '.join(['%s'] * len(match_rows))}) AND m.reporter_fp <> %s",
+            [*values, *(row.token for row in match_rows), fp])
         return {token for (token,) in cursor.fetchall()}
 
 
@@ -141,11 +141,11 @@ def _escrow_and_match(*, report: Report, sub: Submission) -> list[Report]:
     if not tokens:
         return []
     fp = reporter_fingerprint(sub.reporter_source or f"report:{report.public_id}")
-    rows = [MatchToken(report=report, token=t, reporter_fp=fp) for t in sorted(tokens)]
+    match_rows = [MatchToken(report=report, token=t, reporter_fp=fp) for t in sorted(tokens)]
     if connection.vendor == "postgresql":
-        matched = _store_and_match(rows, fp)
+        matched = _store_and_match(match_rows, fp)
     else:
-        MatchToken.objects.bulk_create(rows)
+        MatchToken.objects.bulk_create(match_rows)
         matched = set(MatchToken.objects.filter(token__in=tokens, report__purged_at__isnull=True)
                       .exclude(reporter_fp=fp).values_list("token", flat=True))
     if not matched:
