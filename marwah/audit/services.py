@@ -134,9 +134,70 @@ def _append(entries: list[AuditEntry]) -> None:
         entry._state.db = connection.alias
 
 
+def _hash_parts(entry: AuditEntry) -> tuple[str, str, str]:
+    """`entry_hash`'s JSON text around the two values only the chain head knows: the text is
+    head + str(seq) + middle + prev_hash + tail (the entry's `chain` must be set)."""
+    probe_seq, probe_prev = entry.seq, entry.prev_hash
+    entry.seq, entry.prev_hash = 0, _ZERO_HASH
+    try:
+        text = _hash_payload(entry)
+    finally:
+        entry.seq, entry.prev_hash = probe_seq, probe_prev
+    head, tail = f"[{entry.chain},0", f',"{_ZERO_HASH}"]'
+    assert text.startswith(head) and text.endswith(tail)
+    return head[:-1], text[len(head):-len(tail)] + ',"', '"]'
+
+
+def _chain_in_one_statement(chain: int, entries: list[AuditEntry]) -> None:
+    """PostgreSQL: lock the chain head, link the entries after it (PostgreSQL computes each hash,
+    over the same JSON text as `entry_hash`, from the previous one), insert them and move the
+    head, in one statement: one round trip, and the head is locked only for that statement's
+    remaining part of the transaction."""
+    fields = {f.attname: f for f in AuditEntry._meta.concrete_fields}
+    given = [c for c in _COLUMNS if c not in ("chain", "seq", "prev_hash", "hash")]
+    rows, params = [], []
+    for n, entry in enumerate(entries, 1):
+        entry.chain = chain
+        rows.append("(%s, %s, %s, %s, " + ", ".join(f"CAST(%s AS {fields[c].db_type(connection)})" for c in given) + ")")
+        params += [n, *_hash_parts(entry), *(fields[c].get_db_prep_save(getattr(entry, c), connection) for c in given)]
+    digest = ("encode(sha256(convert_to(i.head || ({seq} + 1)::text || i.middle || {prev} || i.tail, 'UTF8')), 'hex')")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # Only column names and placeholders are interpolated; every value is a parameter.
+            "WITH RECURSIVE "  # noqa: S608
+            "audit_old AS (SELECT seq, last_hash FROM audit_chainhead WHERE chain = %s FOR UPDATE), "
+            "audit_prev AS (SELECT seq, last_hash FROM audit_old "
+            "UNION ALL SELECT 0, %s WHERE NOT EXISTS (SELECT 1 FROM audit_old)), "
+            f"audit_in (n, head, middle, tail, {', '.join(given)}) AS (VALUES {', '.join(rows)}), "
+            "audit_new (n, seq, prev_hash, hash) AS ("
+            f"SELECT 1, p.seq + 1, p.last_hash, {digest.format(seq='p.seq', prev='p.last_hash')} "
+            "FROM audit_prev p JOIN audit_in i ON i.n = 1 "
+            f"UNION ALL SELECT a.n + 1, a.seq + 1, a.hash, {digest.format(seq='a.seq', prev='a.hash')} "
+            "FROM audit_new a JOIN audit_in i ON i.n = a.n + 1), "
+            "audit_head AS (INSERT INTO audit_chainhead (chain, seq, last_hash) "
+            "SELECT %s, seq, hash FROM audit_new ORDER BY n DESC LIMIT 1 "
+            "ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, last_hash = excluded.last_hash), "
+            f"audit_row AS (INSERT INTO audit_auditentry ({', '.join(_COLUMNS)}) "
+            f"SELECT %s, a.seq, {', '.join('i.' + c for c in given)}, a.prev_hash, a.hash "
+            "FROM audit_new a JOIN audit_in i ON i.n = a.n ORDER BY a.n RETURNING id, seq, prev_hash, hash) "
+            "SELECT id, seq, prev_hash, hash FROM audit_row ORDER BY seq",
+            [chain, _ZERO_HASH, *params, chain, chain])
+        found = cursor.fetchall()
+    if len(found) != len(entries):
+        raise RuntimeError("audit entries were not appended")
+    for entry, (pk, seq, prev_hash, digest_hex) in zip(entries, found, strict=True):
+        entry.pk, entry.seq, entry.prev_hash, entry.hash = pk, seq, prev_hash, digest_hex
+        entry._state.adding = False
+        entry._state.db = connection.alias
+
+
 def _chain(entries: list[AuditEntry]) -> None:
     """Lock the head of this transaction's chain, link the entries after it and append them."""
     chain = _chain_for_transaction()
+    if connection.vendor == "postgresql":
+        with transaction.atomic(savepoint=False):
+            _chain_in_one_statement(chain, entries)
+        return
     with transaction.atomic(savepoint=False):
         seq, prev_hash = _lock_head(chain)
         for entry in entries:

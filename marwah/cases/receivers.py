@@ -12,11 +12,13 @@ LEAD_FILER: ContextVar[Any] = ContextVar("marwah_cases_lead_filer", default=None
 
 def on_report_submitted(sender: Any, report: Any, report_key: bytes | None = None,
                         accused_employee_ids: list[int] | None = None,
-                        involved_employee_ids: list[int] | None = None, **kwargs: Any) -> None:
+                        involved_employee_ids: list[int] | None = None, seal_identity_share: Any = None,
+                        **kwargs: Any) -> None:
     from marwah.cases.services import open_case
 
     open_case(report=report, report_key=report_key, accused_employee_ids=list(accused_employee_ids or []),
-              involved_employee_ids=list(involved_employee_ids or []), lead_filer=LEAD_FILER.get())
+              involved_employee_ids=list(involved_employee_ids or []), lead_filer=LEAD_FILER.get(),
+              seal_identity_share=seal_identity_share)
 
 
 def on_repeat_match(sender: Any, reports: list[Any], **kwargs: Any) -> None:

@@ -137,7 +137,9 @@ def _subordinate_of(employee: Employee | None, accused_ids: set[int], superiors:
 class Router:
     def __init__(self, *, accused_ids: list[int], involved_ids: list[int]) -> None:
         self.accused_ids = set(accused_ids)
-        people = Employee.objects.filter(pk__in=self.accused_ids | set(involved_ids)).only("user_id")
+        named = self.accused_ids | set(involved_ids)
+        # Most reports name nobody from the registry: no query to build (and none to send) then.
+        people = Employee.objects.filter(pk__in=named).only("user_id") if named else ()
         self.blocked_user_ids = {e.user_id for e in people if e.user_id}
         self.excluded_user_ids: set[int] = set()  # conflicted handlers met while routing
         self._superiors: dict[int, int | None] | None = None
@@ -219,7 +221,7 @@ def _satgas_start(unit: Unit) -> Unit:
 def route(*, category: str, unit: Unit, accused_ids: list[int], involved_ids: list[int],
           lead: bool = False) -> Route:
     router = Router(accused_ids=accused_ids, involved_ids=involved_ids)
-    accused = list(Employee.objects.filter(pk__in=accused_ids).select_related("superior"))
+    accused = list(Employee.objects.filter(pk__in=accused_ids).select_related("superior")) if accused_ids else []
     etype = accused[0].employment_type if accused else ""
     members: list[tuple[User, str, bool]] = []
     handling: Unit | None = None

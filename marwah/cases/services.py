@@ -5,8 +5,9 @@ Audit `detail` carries codes only (status, category, counts), never report conte
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -41,7 +42,7 @@ from marwah.cases.models import (
     Referral,
     Status,
 )
-from marwah.core import memo
+from marwah.core import memo, rows
 from marwah.core.tasks import enqueue_on_commit
 from marwah.rules import deadlines as deadline_rules
 from marwah.rules.overrides import version_for
@@ -154,42 +155,23 @@ def allocate_reference(category: str, year: int) -> str:
     raise RuntimeError("could not allocate a case reference")
 
 
-def number_case(case: Case, *, year: int) -> None:
-    """Give a new case its reference; called last in the opening transaction.
-
-    The counter row stays locked until the transaction commits, so every other case opened meanwhile
-    waits for it: taken first, it serialised whole submissions (routing, key sealing, audit) behind
-    each other; taken last, only the commit. On PostgreSQL the increment and the case's update are one
-    statement.
-    """
-    prefix = REFERENCE_PREFIXES.get(case.category, "LP")
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"WITH s AS (UPDATE {CaseSequence._meta.db_table} SET last = last + 1 "  # noqa: S608
-                "WHERE prefix = %s AND year = %s RETURNING last) "
-                f"UPDATE {Case._meta.db_table} SET reference = %s || lpad(s.last::text, "
-                "greatest(6, length(s.last::text)), '0') FROM s WHERE id = %s RETURNING reference",
-                [prefix, year, f"{prefix}-{year}-", case.pk])
-            row = cursor.fetchone()
-        if row is not None:
-            case.reference = row[0]
-            return
-    case.reference = allocate_reference(case.category, year)  # SQLite, or the year's first case
-    Case.objects.filter(pk=case.pk).update(reference=case.reference)
-
-
 def _event(case: Case, *, actor: User | None, kind: str, visible: bool = False) -> CaseEvent:
     # Events carry codes only; any text lives encrypted on the case, decision or checklist row.
-    return CaseEvent.objects.create(case=case, actor=actor, kind=kind, status=case.status,
-                                    reporter_visible=visible)
+    event = CaseEvent(case=case, actor=actor, kind=kind, status=case.status, reporter_visible=visible)
+    rows.insert([event], signals=True)  # the monitoring counters follow its post_save
+    return event
 
 
 @transaction.atomic(savepoint=False)  # inside the submission's transaction: no savepoint of its own
 def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: list[int],
               involved_employee_ids: list[int], actor: User | None = None,
-              lead_filer: User | None = None) -> Case:
-    """Route a newly submitted report to its team, block conflicted people, seal the key."""
+              lead_filer: User | None = None,
+              seal_identity_share: Callable[[set[int]], object] | None = None) -> Case:
+    """Route a newly submitted report to its team, block conflicted people, seal the key.
+
+    `seal_identity_share` (from the submission) is called with the ids of the users the report
+    key is sealed to, right after sealing it: the identity's custodian share goes to the
+    custodians who are not among them (see reporting/identity.py)."""
     unit = report.unit
     if unit is None:
         from marwah.orgs.models import Unit
@@ -207,13 +189,7 @@ def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: li
                 internal=lead_filer is not None)
     submitted = timezone.localtime(report.submitted_at) if report.submitted_at else timezone.localtime()
     _start_stage(case)
-    case.save()
-    CaseMember.objects.bulk_create([CaseMember(case=case, user=u, reason=reason, is_chair=chair,
-                                               **case.member_sort_keys())
-                                    for u, reason, chair in result.members])
-    tokens = {routing.user_token(uid) for uid in result.blocked_user_ids}
-    tokens |= {routing.employee_token(eid) for eid in result.accused_employee_ids}
-    CaseBlock.objects.bulk_create([CaseBlock(case=case, token=t) for t in sorted(tokens)])
+    key_holders = {u.pk for u in result.recipients}
     if report_key:
         from marwah.reporting.escrow import holders_above
 
@@ -223,15 +199,91 @@ def open_case(*, report: Any, report_key: bytes | None, accused_employee_ids: li
                               team_user_ids={u.pk for u, reason, _ in result.members if reason == "team"})
         _vault().seal_report_key(report=report, report_key=report_key, users=result.recipients,
                                  escrow_users=above, new_report=True)
-    _notify(case, [u.pk for u in result.recipients], "new")
+        key_holders |= {u.pk for u in above}
+    if seal_identity_share is not None:
+        # Everyone the key was meant for: those without a key pair got no copy, and get no share either.
+        seal_identity_share(key_holders)
     # Rows every new case shares (the year's counter; the monitoring counters the "received" event
-    # bumps) are locked until commit: touched last, after the Python work above.
-    number_case(case, year=submitted.year)
+    # bumps) are locked until commit: touched last, after the Python work above. The case row is
+    # written with its number (and, on PostgreSQL, its members) in one statement.
+    members = [(u.pk, reason, chair) for u, reason, chair in result.members]
+    _insert_numbered(case, members=members, year=submitted.year)
+    tokens = {routing.user_token(uid) for uid in result.blocked_user_ids}
+    tokens |= {routing.employee_token(eid) for eid in result.accused_employee_ids}
+    if tokens:
+        CaseBlock.objects.bulk_create([CaseBlock(case=case, token=t) for t in sorted(tokens)])
+    _notify(case, [u.pk for u in result.recipients], "new")
     _event(case, actor=None, kind="received", visible=True)
     record(actor=actor, action="case.opened", target=case, unit=case.handling_unit,
            detail={"category": case.category, "team": case.team_kind, "members": len(result.members),
                    "escalated_for_conflict": case.escalated_for_conflict, "reference": case.reference})
     return case
+
+
+_MEMBER_COLUMNS = ["user_id", "reason", "is_chair", "is_active", "added_at", "case_open", "case_due", "case_created"]
+
+
+@functools.cache
+def _numbered_insert_sql() -> tuple[str, list[Any]]:
+    """`_insert_numbered`'s statement (PostgreSQL) and the case fields its parameters follow:
+    the year's prefix and year, one per case field, one array per member column."""
+    meta = Case._meta
+    fields = [f for f in meta.local_concrete_fields if f is not meta.pk]
+    select = ["%s || lpad(s.last::text, greatest(6, length(s.last::text)), '0')" if f.attname == "reference"
+              else f"CAST(%s AS {f.db_type(connection)})" for f in fields]
+    member_fields = {f.attname: f for f in CaseMember._meta.concrete_fields}
+    arrays = ", ".join(f"CAST(%s AS {member_fields[c].db_type(connection)}[])" for c in _MEMBER_COLUMNS)
+    # Only table and column names are interpolated; every value is a parameter.
+    sql = (f"WITH s AS (UPDATE {CaseSequence._meta.db_table} SET last = last + 1 "  # noqa: S608
+           "WHERE prefix = %s AND year = %s RETURNING last), "
+           f"c AS (INSERT INTO {meta.db_table} ({', '.join(str(f.column) for f in fields)}) SELECT {', '.join(select)} "
+           "FROM s RETURNING id, reference), "
+           f"m AS (INSERT INTO {CaseMember._meta.db_table} (case_id, {', '.join(_MEMBER_COLUMNS)}) "
+           f"SELECT c.id, u.* FROM c, UNNEST({arrays}) AS u) "
+           "SELECT id, reference FROM c")
+    return sql, fields
+
+
+def _insert_numbered(case: Case, *, members: list[tuple[int, str, bool]], year: int) -> None:
+    """Save a new case with its reference and its members; called last in the opening transaction.
+
+    The year's counter row stays locked until the transaction commits, so every other case opened
+    meanwhile waits for it: taken first, it serialised whole submissions (routing, key sealing,
+    audit) behind each other; taken last, only the commit. On PostgreSQL one statement increments
+    the counter and inserts the case, numbered, and its members (the case row used to be inserted
+    early and updated with its number: a second write to each of its 13 indexes). Elsewhere, or for
+    the year's first case (no counter row yet), `allocate_reference` takes the number first."""
+    from django.db.models.signals import post_save, pre_save
+
+    prefix = REFERENCE_PREFIXES.get(case.category, "LP")
+    if connection.vendor == "postgresql":
+        pre_save.send(sender=Case, instance=case, raw=False, using=connection.alias, update_fields=None)
+        sql, fields = _numbered_insert_sql()
+        params: list[Any] = [prefix, year]
+        for f in fields:
+            value = f.pre_save(case, True)  # sets created_at / updated_at, like save() does
+            params.append(f"{prefix}-{year}-" if f.attname == "reference" else f.get_db_prep_save(value, connection))
+        now = timezone.now()
+        keys = case.member_sort_keys()
+        rows = [(uid, reason, chair, True, now, keys["case_open"], keys["case_due"], keys["case_created"])
+                for uid, reason, chair in members]
+        member_fields = {f.attname: f for f in CaseMember._meta.concrete_fields}
+        params += [[member_fields[c].get_db_prep_save(row[i], connection) for row in rows]
+                   for i, c in enumerate(_MEMBER_COLUMNS)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is not None:
+            case.pk, case.reference = row
+            case._state.adding = False
+            case._state.db = connection.alias
+            post_save.send(sender=Case, instance=case, created=True, update_fields=None, raw=False,
+                           using=connection.alias)
+            return
+    case.reference = allocate_reference(case.category, year)  # SQLite, or the year's first case
+    case.save()
+    CaseMember.objects.bulk_create([CaseMember(case=case, user_id=uid, reason=reason, is_chair=chair,
+                                               **case.member_sort_keys()) for uid, reason, chair in members])
 
 
 def _require_member(case: Case, actor: User) -> CaseMember:

@@ -103,9 +103,7 @@ def _ancestors(path: str) -> list[tuple[int, int | None]]:
 
 
 def _bump(path: str, deltas: Iterable[Delta]) -> None:
-    merged: dict[tuple[date, str, str, str], int] = defaultdict(int)
-    for month, cat, kind, measure, d in deltas:
-        merged[(month, cat, kind, measure)] += d
+    merged = _merge(deltas)
     if connection.vendor == "postgresql":
         _upsert(path, merged)
         return
@@ -123,21 +121,67 @@ def _bump(path: str, deltas: Iterable[Delta]) -> None:
                 CaseStat.objects.filter(**key).update(value=F("value") + d)
 
 
-def _upsert(path: str, merged: dict[tuple[date, str, str, str], int]) -> None:
+@dataclass
+class _Upsert:
+    """`INSERT INTO {into} VALUES {values} {conflict}` of counter rows, in parts (only table and
+    column names and placeholders: every value is a parameter)."""
+
+    into: str
+    values: str
+    conflict: str
+    params: list[Any]
+
+
+def _upsert_sql(path: str, merged: dict[tuple[date, str, str, str], int]) -> _Upsert | None:
     """Every counter row of the unit and its ancestors in one `INSERT … ON CONFLICT DO UPDATE`
-    (a report used to cost one UPDATE per ancestor and measure)."""
+    (a report used to cost one UPDATE per ancestor and measure); None when nothing moves."""
     rows = [(unit_id, parent_id, month, cat, kind, measure, d) for unit_id, parent_id in _ancestors(path)
             for (month, cat, kind, measure), d in merged.items() if d]
     if not rows:
-        return
+        return None
     table = CaseStat._meta.db_table
-    values = ", ".join(["(%s, %s, %s::date, %s, %s, %s, %s)"] * len(rows))
+    return _Upsert(
+        into=f"{table} (unit_id, parent_unit_id, month, category, kind, measure, value)",
+        values=", ".join(["(%s::bigint, %s::bigint, %s::date, %s, %s, %s, %s::integer)"] * len(rows)),
+        conflict=(f"ON CONFLICT (unit_id, month, category, kind, measure) "
+                  f"DO UPDATE SET value = {table}.value + EXCLUDED.value"),
+        params=[v for row in rows for v in row])
+
+
+def _upsert(path: str, merged: dict[tuple[date, str, str, str], int]) -> None:
+    up = _upsert_sql(path, merged)
+    if up is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {up.into} VALUES {up.values} {up.conflict}", up.params)  # noqa: S608
+
+
+def _merge(deltas: Iterable[Delta]) -> dict[tuple[date, str, str, str], int]:
+    merged: dict[tuple[date, str, str, str], int] = defaultdict(int)
+    for month, cat, kind, measure, d in deltas:
+        merged[(month, cat, kind, measure)] += d
+    return merged
+
+
+def _insert_new_fact(fact: CaseFact, deltas: list[Delta]) -> bool:
+    """PostgreSQL: a new case's fact and its counters in one statement, the counters only if the
+    fact row was new (`ON CONFLICT DO NOTHING`). False, with nothing written, when the case had
+    its fact already: the caller then moves it on from what is stored."""
+    fields = CaseFact._meta.concrete_fields
+    params: list[Any] = [f.get_db_prep_save(getattr(fact, f.attname), connection) for f in fields]
+    insert = (f"INSERT INTO {CaseFact._meta.db_table} ({', '.join(str(f.column) for f in fields)}) "  # noqa: S608
+              f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT (case_id) DO NOTHING RETURNING case_id")
+    up = _upsert_sql(fact.unit_path, _merge(deltas))
+    if up is None:
+        sql = f"WITH f AS ({insert}) SELECT count(*) FROM f"  # noqa: S608
+    else:
+        # The counters' VALUES become a SELECT that yields nothing when the fact was not new.
+        sql = (f"WITH f AS ({insert}), s AS (INSERT INTO {up.into} SELECT v.* FROM (VALUES {up.values}) AS v "  # noqa: S608
+               f"WHERE EXISTS (SELECT 1 FROM f) {up.conflict}) SELECT count(*) FROM f")
+        params += up.params
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (unit_id, parent_unit_id, month, category, kind, measure, value) "  # noqa: S608
-            f"VALUES {values} ON CONFLICT (unit_id, month, category, kind, measure) "
-            f"DO UPDATE SET value = {table}.value + EXCLUDED.value",
-            [v for row in rows for v in row])
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 def _local_day(moment: Any) -> date:
@@ -155,21 +199,38 @@ def on_case_event(sender: Any, instance: Any, created: bool = False, raw: bool =
         _count_event(instance)
 
 
+def _new_fact(case: Any, instance: Any) -> tuple[CaseFact, list[Delta]] | None:
+    """The fact of a case that has none yet, after `instance` (its first event), and the counter deltas."""
+    from marwah.cases.monitoring import case_stats_row
+
+    row = case_stats_row(case)
+    if row is None:
+        return None
+    fact = CaseFact(case_id=case.pk, status="received", is_open=True, **row)
+    deltas = open_deltas(fact)
+    if instance.status and instance.status != "received":
+        deltas += step_deltas(fact, Step(kind=instance.kind, status=instance.status, day=_local_day(instance.at),
+                                         stage_due=case.stage_due))
+    fact.stage_due = case.stage_due
+    return fact, deltas
+
+
 def _count_event(instance: Any) -> None:
-    from marwah.cases.monitoring import case_stats_row, decision_codes
+    from marwah.cases.monitoring import decision_codes
 
     case = instance.case
+    # A case's first event ("received", written as the case opens) finds no fact: on PostgreSQL the
+    # fact and its counters are then written in one statement, without the locked read first.
+    if instance.kind == "received" and connection.vendor == "postgresql":
+        new = _new_fact(case, instance)
+        if new is not None and _insert_new_fact(*new):
+            return
     fact = CaseFact.objects.select_for_update().filter(pk=case.pk).first()
     if fact is None:
-        row = case_stats_row(case)
-        if row is None:
+        new = _new_fact(case, instance)
+        if new is None:
             return
-        fact = CaseFact(case_id=case.pk, status="received", is_open=True, **row)
-        deltas = open_deltas(fact)
-        if instance.status and instance.status != "received":
-            deltas += step_deltas(fact, Step(kind=instance.kind, status=instance.status, day=_local_day(instance.at),
-                                             stage_due=case.stage_due))
-        fact.stage_due = case.stage_due
+        fact, deltas = new
         fact.save(force_insert=True)  # no row yet (locked read above): skip the UPDATE that save() tries first
         _bump(fact.unit_path, deltas)
         return

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from marwah.accounts.models import Role, RoleAssignment, User
 from marwah.audit.services import record
+from marwah.core.rows import insert
 from marwah.orgs.models import Unit, decode_path
 from marwah.reporting import crypto, vault
 from marwah.reporting.models import CustodianShare, IdentityRequest, Report, ReportAccess, UserKey
@@ -70,16 +71,21 @@ def custodians_for(report: Report, *, accused_ids: list[int], involved_ids: list
 
 
 def seal_custodian_shares(*, report: Report, custodian_share: bytes, accused_ids: list[int],
-                          involved_ids: list[int]) -> int:
-    """Seal s2 to the custodians (after the report key was sealed: key holders are left out)."""
+                          involved_ids: list[int], key_holders: set[int] | None = None) -> int:
+    """Seal s2 to the custodians (after the report key was sealed: key holders are left out).
+    `key_holders`: the users the report key was just sealed to, when the caller knows them
+    (a new report); otherwise they are read from the database."""
     custodians = custodians_for(report, accused_ids=accused_ids, involved_ids=involved_ids)
-    holders = set(ReportAccess.objects.filter(report=report).values_list("user_id", flat=True))
+    if key_holders is not None:
+        holders = key_holders
+    else:
+        holders = set(ReportAccess.objects.filter(report=report).values_list("user_id", flat=True))
     ids = [u.pk for u in custodians if u.pk not in holders]
     keys = vault.public_keys(ids)
     rows = [CustodianShare(report=report, custodian_id=uid, sealed_share=crypto.seal(bytes(pub), custodian_share))
             for uid, pub in keys]
     if rows:
-        CustodianShare.objects.bulk_create(rows)  # the rows themselves say who holds a share
+        insert(rows)  # the rows themselves say who holds a share
     else:  # the identity can never be revealed: worth an audit row an administrator will see
         record(actor=None, action="reporting.identity_no_custodian", target=report, unit=report.unit_id)
     return len(rows)

@@ -17,12 +17,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from marwah.audit.services import batched as audit_batched
 from marwah.audit.services import record
+from marwah.core import rows
 from marwah.orgs.models import Institution, Unit
 from marwah.people.models import Employee
 from marwah.reporting import crypto, vault
@@ -113,6 +114,26 @@ def reporter_fingerprint(source: str) -> str:
     return hmac.new(key, source.encode(), hashlib.sha256).hexdigest()
 
 
+def _store_and_match(match_rows: list[MatchToken], fp: str) -> set[str]:
+    """PostgreSQL: store the report's tokens and find other reporters' reports naming the same
+    people, in one statement (the main query does not see the rows its own CTE inserts, and
+    would leave them out anyway: they carry this reporter's fingerprint)."""
+    columns = ["report_id", "token", "reporter_fp", "created_at"]
+    fields = {f.attname: f for f in MatchToken._meta.concrete_fields}
+    for row in match_rows:
+        row.created_at = timezone.now()
+    values = [fields[c].get_db_prep_save(getattr(row, c), connection) for row in match_rows for c in columns]
+    table, reports = MatchToken._meta.db_table, Report._meta.db_table
+    one = f"({', '.join(['%s'] * len(columns))})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH ins AS (INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * len(match_rows))}) "  # noqa: S608
+            f"SELECT DISTINCT m.token FROM {table} m JOIN {reports} r ON r.id = m.report_id "
+            f"WHERE r.purged_at IS NULL AND m.token IN ({', '.join(['%s'] * len(match_rows))}) AND m.reporter_fp <> %s",
+            [*values, *(row.token for row in match_rows), fp])
+        return {token for (token,) in cursor.fetchall()}
+
+
 def _escrow_and_match(*, report: Report, sub: Submission) -> list[Report]:
     if report.category != violations.SEXUAL_VIOLENCE:
         return []
@@ -120,9 +141,13 @@ def _escrow_and_match(*, report: Report, sub: Submission) -> list[Report]:
     if not tokens:
         return []
     fp = reporter_fingerprint(sub.reporter_source or f"report:{report.public_id}")
-    MatchToken.objects.bulk_create([MatchToken(report=report, token=t, reporter_fp=fp) for t in tokens])
-    matched = set(MatchToken.objects.filter(token__in=tokens, report__purged_at__isnull=True)
-                  .exclude(reporter_fp=fp).values_list("token", flat=True))
+    match_rows = [MatchToken(report=report, token=t, reporter_fp=fp) for t in sorted(tokens)]
+    if connection.vendor == "postgresql":
+        matched = _store_and_match(match_rows, fp)
+    else:
+        MatchToken.objects.bulk_create(match_rows)
+        matched = set(MatchToken.objects.filter(token__in=tokens, report__purged_at__isnull=True)
+                      .exclude(reporter_fp=fp).values_list("token", flat=True))
     if not matched:
         return []
     report_ids = set(MatchToken.objects.filter(token__in=matched, report__purged_at__isnull=True)
@@ -171,23 +196,34 @@ def _store_report(*, sub: Submission, derived: crypto.ReceiptSecrets, key: bytes
         team_share, custodian_share = shares
         report.identity = identity_gate.encrypt_identity(report, identity, team_share, custodian_share)
         report.identity_key = identity_gate.team_share_token(report, key, team_share)
-        report.save()
+        rows.insert([report], signals=True)
         for clean in sub.files:
             _store_evidence(report=report, key=key, clean=clean, message=None, from_reporter=True)
         record(actor=user, action="reporting.report_submitted", target=report, unit=report.unit_id,
                detail={"category": report.category, "kind": report.kind, "anonymous": report.is_anonymous,
                        "evidence": len(sub.files)})
-        identity_gate.seal_custodian_shares(
-            report=report, custodian_share=custodian_share, accused_ids=[e.pk for e in sub.accused],
-            involved_ids=[e.pk for e in sub.involved])
+        accused_ids, involved_ids = [e.pk for e in sub.accused], [e.pk for e in sub.involved]
+        sealed_share: list[bool] = []
+
+        def seal_identity_share(key_holders: set[int] | None) -> None:
+            # After the report key: a custodian who also holds the report key (on the team, or
+            # a holder above it) gets no custodian share, so nobody can open the identity alone.
+            sealed_share.append(True)
+            identity_gate.seal_custodian_shares(report=report, custodian_share=custodian_share,
+                                                accused_ids=accused_ids, involved_ids=involved_ids,
+                                                key_holders=key_holders)
+
         matched = _escrow_and_match(report=report, sub=sub)
         # The case is opened last: it locks rows every submission shares (case number, counters)
-        # until commit, so nothing slow may follow it.
+        # until commit, so nothing slow may follow it. Its receiver seals the report key, then
+        # calls `seal_identity_share` with the holders before it takes those rows.
         report_submitted.send(
-            sender=Report, report=report, report_key=key,
-            accused_employee_ids=[e.pk for e in sub.accused],
-            involved_employee_ids=[e.pk for e in sub.involved if e.pk not in {a.pk for a in sub.accused}],
+            sender=Report, report=report, report_key=key, accused_employee_ids=accused_ids,
+            involved_employee_ids=[i for i in involved_ids if i not in set(accused_ids)],
+            seal_identity_share=seal_identity_share,
         )
+        if not sealed_share:  # no receiver sealed the report key: the holders are read back
+            seal_identity_share(None)
         if len(matched) >= 2:
             record(actor=None, action="reporting.repeat_match", target=report, unit=report.unit_id,
                    detail={"reports": len(matched)})

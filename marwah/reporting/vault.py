@@ -32,6 +32,7 @@ from django.utils import timezone
 from marwah.accounts.models import User
 from marwah.audit.services import record
 from marwah.core import memo
+from marwah.core.rows import insert
 from marwah.reporting import browserkey, crypto
 from marwah.reporting.models import CustodianShare, Report, ReportAccess, RetiredKey, UserKey
 
@@ -387,7 +388,7 @@ def seal_report_key(*, report: Report, report_key: bytes, users: Iterable, actor
     ]
     if rows:
         with transaction.atomic(savepoint=False):
-            ReportAccess.objects.bulk_create(rows, ignore_conflicts=True)
+            insert(rows, ignore_conflicts=True)
             record(actor=actor, action="reporting.access_sealed", target=report, unit=report.unit_id,
                    detail={"users": sorted(r.user_id for r in rows if not r.is_escrow),
                            "above_team": sorted(r.user_id for r in rows if r.is_escrow)})

@@ -103,3 +103,25 @@ def test_chain_check_page_answers_get_with_a_page_not_405(as_user, people):
     assert page.status_code == 200 and 'method="post"' in page.content.decode()
     assert client.post("/audit/verifikasi-rantai/").status_code == 200
     assert as_user(people.employee).get("/audit/verifikasi-rantai/").status_code == 403
+
+
+def test_a_batch_is_chained_in_order_on_a_new_and_an_existing_chain_head(people):
+    """`batched()` appends its entries together (one statement on PostgreSQL, the hashes computed
+    there): the first batch of a chain starts it, the next ones follow it, and every hash checks."""
+    from marwah.audit.models import ChainHead
+
+    ChainHead.objects.all().delete()
+    for round_ in range(3):
+        with transaction.atomic(), services.batched():
+            made = [services.record(actor=people.admin if n % 2 else None, action="test.batch", unit=n,
+                                    target=("cases.case", n), detail={"n": n, "teks": "ucapan “kutip” é", "r": round_})
+                    for n in range(3)]
+        assert all(e.pk for e in made)
+        assert [e.seq for e in made] == list(range(made[0].seq, made[0].seq + 3))
+        assert made[1].prev_hash == made[0].hash and made[2].prev_hash == made[1].hash
+        stored = {e.pk: e for e in AuditEntry.objects.filter(pk__in=[e.pk for e in made])}
+        assert [stored[e.pk].hash for e in made] == [e.hash for e in made]
+        assert all(services.entry_hash(stored[e.pk]) == e.hash for e in made)
+        head = ChainHead.objects.get(chain=made[0].chain)
+        assert (head.seq, head.last_hash) == (made[2].seq, made[2].hash)
+    assert services.verify_chains()[2] == ""

@@ -24,31 +24,29 @@ from marwah.reporting import vault
 from marwah.reporting.models import CustodianShare, Report, ReportAccess
 from marwah.reporting.tests.conftest import PASSWORD, report_data
 
-# PostgreSQL, warm (18 statements; BEGIN and COMMIT not counted), for a first-time reporter. Rows
+# PostgreSQL, warm (11 statements; BEGIN and COMMIT not counted), for a first-time reporter. Rows
 # every submission shares (the year's case number, the monitoring counters, the audit chain head)
 # are locked until commit, so they come last (measured: submissions queued on the case-number row):
 #  1. INSERT reporting_report                    (encrypted content and identity, sealed receipt key)
-#  2. SELECT reporting_reportaccess.user_id      (custodians never hold the report key)
-#  3. INSERT reporting_custodianshare
-#  4. INSERT reporting_matchtoken                (repeat-perpetrator tokens)
-#  5. SELECT reporting_matchtoken                (an independent earlier report naming them?)
-#  6. INSERT cases_case                          (no number yet)
-#  7. INSERT cases_casemember                    (the team and the leader: one bulk insert)
-#  8. INSERT reporting_reportaccess              (team and holders above: one bulk insert)
-#  9. WITH UPDATE cases_casesequence UPDATE cases_case SET reference   (the case number)
-# 10. INSERT cases_caseevent                     ("received")
-# 11. SELECT monitoring_casefact … FOR UPDATE    (monitoring receiver)
-# 12. INSERT monitoring_casefact
-# 13. INSERT monitoring_casestat … ON CONFLICT DO UPDATE   (every ancestor and measure at once)
-# 14. SELECT audit_chainhead … FOR UPDATE        (one audit append for the whole submission:
-# 15. WITH INSERT audit_auditentry ×3, UPDATE audit_chainhead    report, case, sealed keys)
-# 16. INSERT django_tasks_database_dbtaskresult  (the team's notification, queued at commit)
-# 17. SELECT django_session (key taken?)         (the session keeping the receipt shown once)
-# 18. INSERT django_session
-# SQLite: 9 is two statements (UPDATE … RETURNING of the counter, UPDATE of the case), 13 is one
-# UPDATE per ancestor and measure (3 units × 2 measures: 6 statements) and 15 is an INSERT then an
-# UPDATE of the chain head: 25.
-WARM = {"postgresql": 18, "sqlite": 25}
+#  2. WITH INSERT reporting_matchtoken SELECT reporting_matchtoken   (repeat-perpetrator tokens, and
+#                                                 an independent earlier report naming them?)
+#  3. INSERT reporting_reportaccess              (team and holders above: one bulk insert)
+#  4. INSERT reporting_custodianshare            (custodians who hold no report key: known from 3)
+#  5. WITH UPDATE cases_casesequence, INSERT cases_case, INSERT cases_casemember
+#                                                (the case with its number, the team and the leader)
+#  6. INSERT cases_caseevent                     ("received")
+#  7. WITH INSERT monitoring_casefact INSERT monitoring_casestat … ON CONFLICT DO UPDATE
+#                                                (the case's fact, every ancestor and measure at once)
+#  8. WITH RECURSIVE … audit_chainhead FOR UPDATE, INSERT audit_auditentry ×3, INSERT … ON CONFLICT
+#     audit_chainhead                            (one audit append for the report, case, sealed keys)
+#  9. INSERT django_tasks_database_dbtaskresult  (the team's notification, queued at commit)
+# 10. SELECT django_session (key taken?)         (the session keeping the receipt shown once)
+# 11. INSERT django_session
+# SQLite: 2 is an INSERT then a SELECT, 5 is three statements (UPDATE … RETURNING of the counter,
+# INSERT of the case, of its members), 7 is a locked SELECT of the fact, its INSERT and one UPDATE
+# per ancestor and measure (3 units × 2 measures: 6 statements), and 8 is a SELECT of the chain
+# head, an INSERT then an UPDATE of the head: 23.
+WARM = {"postgresql": 11, "sqlite": 23}
 # Cold (the first submission of a process) adds the remembered lookups: institutions, the office
 # picked, units of the chain, role holders (Satgas, leaders, the Satgas above, custodians), rule
 # overrides, the deadline policy, public keys (and here the first counter rows of the month).
@@ -100,3 +98,20 @@ def test_submission_statements(tree, team, settings):
         AuditEntry.objects.filter(target_type="cases.case", target_id=str(case.pk))
     assert {e.action for e in entries} == {
         "reporting.report_submitted", "case.opened", "reporting.access_sealed"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nobody_gets_both_the_report_key_and_the_custodian_share(tree, team):
+    """A custodian who is also on the team, or a holder above it, gets the report key and not the
+    custodian share (two people, always), although the case and its keys are made last."""
+    from marwah.accounts.models import RoleAssignment, User
+
+    for username in ("kiki", "satgas_ri"):
+        RoleAssignment.objects.create(user=User.objects.get(username=username), role=Role.IDENTITY_CUSTODIAN,
+                                      unit=tree.ri)
+    _submit(Client(), tree, 0)
+    report = Report.objects.order_by("-pk").first()
+    holders = set(ReportAccess.objects.filter(report=report).values_list("user__username", flat=True))
+    assert holders == {"mey", "kiki", "leader_jateng", "satgas_ri"}
+    assert set(CustodianShare.objects.filter(report=report).values_list("custodian__username", flat=True)) == {
+        "kustodian"}
