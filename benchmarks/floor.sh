@@ -29,8 +29,10 @@ pledges() { DATABASE_URL=${PLEDGES_DATABASE_URL:-postgres://postgres@127.0.0.1:5
   REDIS_URL=${PLEDGES_REDIS_URL:-redis://127.0.0.1:6379/10} "$@"; }
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(signing submission cases coverage dashboard stack)
+failed=0
 for target in "${targets[@]}"; do
   echo "== $target"
+  set +e  # a target that exits non-zero (some do when their verdict is NOT MET) must not stop the others
   case "$target" in
     signing)    pledges $PY benchmarks/pledges_load.py --no-coverage --floor "$ROUNDS" --duration "$DURATION" ;;
     submission) $PY benchmarks/reporting_floor.py --rounds "$ROUNDS" --duration "$DURATION" ;;
@@ -40,7 +42,11 @@ for target in "${targets[@]}"; do
     stack)      $PY benchmarks/stack_floor.py --floor "$ROUNDS" --duration "$DURATION" ;;  # every check, no work
     *) echo "unknown target: $target" >&2; exit 2 ;;
   esac 2>&1 | tee -a "$log"
+  status=${PIPESTATUS[0]}
+  set -e
+  [ "$status" -eq 0 ] || { echo "floor.sh: $target exited with status $status" | tee -a "$log"; failed=1; }
 done
 echo
 echo "== Ratios against the floor (median of the per-pair ratios)"
 grep '^FLOOR ' "$log" | sed 's/^FLOOR //' | column -t -s '|' -o '|'
+exit $failed
