@@ -117,6 +117,26 @@ def migrated() -> bool:
     return bool(os.environ.get(SMOKE_TEMPLATE))
 
 
+def verified_session(user, **extra) -> str:  # type: ignore[no-untyped-def]
+    """A logged-in session of `user` past the second factor, stored where the app servers read
+    sessions (settings.SESSION_ENGINE: Redis when REDIS_URL is set), as a real login with TOTP
+    stores it; `extra` adds session keys. Returns the session key (the `sessionid` cookie)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                  HASH_SESSION_KEY: user.get_session_auth_hash(), DEVICE_ID_SESSION_KEY: device.persistent_id,
+                  **extra})
+    store.create()
+    return str(store.session_key)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

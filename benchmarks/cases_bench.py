@@ -246,20 +246,10 @@ def summary(values: list[float]) -> str:
 
 
 def handler_session(user) -> str:  # type: ignore[no-untyped-def]
-    """A logged-in, 2FA-verified session (as after a real login with TOTP), like pledges_load.admin_session."""
-    from importlib import import_module
+    """A logged-in, 2FA-verified session (as after a real login with TOTP)."""
+    import bench_env
 
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-                  HASH_SESSION_KEY: user.get_session_auth_hash(), DEVICE_ID_SESSION_KEY: device.persistent_id})
-    store.create()
-    return str(store.session_key)
+    return bench_env.verified_session(user)
 
 
 def old_inbox_query(user):  # type: ignore[no-untyped-def]

@@ -215,22 +215,9 @@ def measure(label: str, client: Client, unit: Unit, n: int) -> None:
 
 def session_cookie(username: str, unit: Unit) -> str:
     """A logged-in, 2FA-verified session of an HR officer at `unit`, stored as a real login stores it."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806
-
     user, _ = User.objects.get_or_create(username=username)
     RoleAssignment.objects.get_or_create(user=user, role=Role.HR, unit=unit)
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-    store = SessionStore()
-    store.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-                  HASH_SESSION_KEY: user.get_session_auth_hash(), DEVICE_ID_SESSION_KEY: device.persistent_id,
-                  "_touched": int(time.time())})
-    store.create()
-    return store.session_key
+    return bench_env.verified_session(user, _touched=int(time.time()))
 
 
 def serve(args: argparse.Namespace) -> subprocess.Popen[bytes]:

@@ -83,22 +83,11 @@ def timed(fn: Callable[[], object], runs: int = 60) -> tuple[float, float]:
 def admin_session() -> str:
     """A logged-in, 2FA-verified session of an administrator at KPU RI (as after a real login),
     made where the app servers read sessions (Redis when REDIS_URL is set)."""
-    from importlib import import_module
-
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from marwah.accounts.models import Role, RoleAssignment, User
 
     user, _ = User.objects.get_or_create(username="bench_admin")
     RoleAssignment.objects.get_or_create(user=user, role=Role.ADMIN, unit=Unit.objects.get(depth=0))
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-                  HASH_SESSION_KEY: user.get_session_auth_hash(), DEVICE_ID_SESSION_KEY: device.persistent_id})
-    store.create()
-    return store.session_key
+    return bench_env.verified_session(user)
 
 
 class Signers:

@@ -83,12 +83,7 @@ def database(smoke: bool) -> None:
 
 def admin_session() -> str:
     """An administrator at the root unit, logged in and past the second factor (as after a real login)."""
-    from importlib import import_module
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    import bench_env
 
     from marwah.accounts.models import Role, RoleAssignment, User
     from marwah.orgs.models import Institution, Unit, UnitKind
@@ -100,12 +95,7 @@ def admin_session() -> str:
         institution=institution, parent=None, specs=[UnitSpec(UnitKind.KPU_RI, "RI", "KPU RI")])[0]
     user, _ = User.objects.get_or_create(username="bench_stack_admin")
     RoleAssignment.objects.get_or_create(user=user, role=Role.ADMIN, unit=unit)
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
-                  HASH_SESSION_KEY: user.get_session_auth_hash(), DEVICE_ID_SESSION_KEY: device.persistent_id})
-    store.create()
-    return str(store.session_key)
+    return bench_env.verified_session(user)
 
 
 class Server:
