@@ -324,7 +324,8 @@ def chained_append(*, actor: Any, action: str, target: models.Model | tuple[str,
     ctes = (
         # `when` is SQL written by the caller (no user input); every value is a parameter.
         f"audit_old AS (SELECT seq, last_hash FROM audit_chainhead WHERE chain = %s AND ({when}) FOR UPDATE), "  # noqa: S608
-        # A chain's very first entry: no head row yet (the unique (chain, seq) index stops a race there).
+        # A chain's very first entry with no head row (made after every migrate and flush, apps.py;
+        # the unique (chain, seq) index refuses a second writer racing to start the same chain).
         "audit_prev AS (SELECT seq, last_hash FROM audit_old UNION ALL SELECT 0, %s "
         f"WHERE ({when}) AND NOT EXISTS (SELECT 1 FROM audit_old)), "
         "audit_new AS (SELECT seq + 1 AS seq, last_hash AS prev_hash, encode(sha256(convert_to("
