@@ -22,7 +22,8 @@ and measures, for the same handler:
   cookie: inbox and case page (a different case on each request) p50/p95/p99.
 `--floor ROUNDS` compares both pages with the floor's `/rollup` (benchmarks/floor.py, A B A B) and prints
 the FLOOR lines and the absolute targets (inbox p50 <= 30 ms, case page p50 <= 20 ms).
-Everything it starts (gunicorn, the floor, the smoke database) is stopped or dropped on exit, also on
+Sessions and the cache are in Redis as in production (`--redis`, database 4, emptied at the start; '' for
+PostgreSQL). Everything it starts (gunicorn, the floor, the smoke database) is stopped or dropped on exit, also on
 failure or Ctrl-C.
 """
 
@@ -81,6 +82,8 @@ def parse() -> argparse.Namespace:
     ap.add_argument("--duration", type=int, default=30, help="seconds per floor-comparison run")
     ap.add_argument("--fresh", action="store_true", help="drop and rebuild the benchmark database first")
     ap.add_argument("--smoke", action="store_true", help="tiny run in seconds on bench_smoke_cases")
+    ap.add_argument("--redis", default="redis://127.0.0.1:6379/4",
+                    help="sessions and cache, as in production ('' for the database); emptied at the start")
     ap.add_argument("--lock", action="store_true",
                     help="take /tmp/bench.lock around each measurement (do not also wrap the script in flock)")
     args = ap.parse_args()
@@ -115,6 +118,14 @@ def prepare_database(args: argparse.Namespace) -> str:
         os.environ.setdefault("MARWAH_DATA_DIR", "/tmp/bench-cases-data")
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marwah.settings")
+    if args.redis and subprocess.run(["redis-cli", "-u", args.redis, "FLUSHDB"], capture_output=True,  # noqa: S607
+                                     check=False).returncode == 0:
+        # Production's settings (docs/deploy.md): sessions and the cache in Redis, for this process and
+        # gunicorn alike. The database is this benchmark's own: emptied, so no cached row of another
+        # benchmark database (a user's grants, say) is ever read here.
+        os.environ["REDIS_URL"] = args.redis
+    else:
+        args.redis = ""
     return name
 
 
@@ -482,7 +493,8 @@ def main() -> int:
     user = User.objects.get(username="satgas_07_0")  # the chair: the full page with the assignment form
     key = handler_session(user)
     token = user_token(user.pk)
-    print(f"database {name}; handler {user.username}; sizes {args.small:,} and {args.cases:,}", flush=True)
+    print(f"database {name}; handler {user.username}; sizes {args.small:,} and {args.cases:,}; sessions and cache "
+          f"in {args.redis or 'the database'}", flush=True)
     if args.floor:
         grow(args.cases, token)
         with bench_lock(args):

@@ -15,7 +15,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -92,8 +94,6 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
     can_reject = case.status in (Status.RECEIVED, Status.VERIFIED)
     can_decide = case.status == Status.EXAMINATION
     content = _content(request, case)
-    checklist = [(label, cit, [(i, i.code in given) for i in ITEMS.values() if i.group == g])
-                 for g, (label, cit) in GROUPS.items()]
     return {
         "case": case,
         "content": content,
@@ -117,7 +117,7 @@ def _detail_context(request: HttpRequest, case: Case, **forms: Any) -> dict[str,
         "suggestions": suggestions,
         "suggested_codes": {s.sanction.code for s in suggestions},
         "protection": protection,
-        "checklist": checklist,
+        "checklist": _checklist(given) if is_sexual_violence else "",
         "referrals": selectors.referrals(case, request) if is_sexual_violence else [],
         "referral_citation": REFERRAL_CITATION,
         # Only the forms the page shows for this case and user are built (each copies its fields).
@@ -150,6 +150,18 @@ EVENT_LABELS: dict[str, Any] = {
     "overdue": gettext_lazy("Deadline missed: leader alerted"),
     "repeat": gettext_lazy("Same person named in another report"),
 }
+
+
+_DONE = mark_safe(' class="done"')  # noqa: S308  (a constant)
+
+
+def _checklist(given: set[str]) -> SafeString:
+    """The victim-rights checklist, each right marked when recorded. Written here rather than in a
+    template loop over ~20 rights, which cost ~0.4 ms of every sexual-violence case page (issue 14)."""
+    return format_html_join("", '<h3>{} <span class="small muted">({})</span></h3><ul class="checklist">{}</ul>', (
+        (label, cit, format_html_join("", "<li{}>{}</li>", ((_DONE if i.code in given else "", i.label)
+                                                            for i in ITEMS.values() if i.group == g)))
+        for g, (label, cit) in GROUPS.items()))
 
 
 def _timeline_rows(case: Case) -> list[tuple[Any, Any]]:

@@ -101,3 +101,24 @@ def test_a_sign_in_does_not_make_every_process_forget(people, redis_like_cache):
     device.confirmed = False
     device.save()
     assert memo.get("grants", people.hr.pk, lambda: ["read again"]) == ["read again"]
+
+
+def test_the_menu_follows_a_role_given_and_taken_at_the_next_request(people, tree, as_user, redis_like_cache):
+    """The menu is remembered per user (core.nav): it must gain and lose an entry with the role."""
+    client = as_user(people.employee)
+    people_url = reverse("people:list")
+    home = reverse("core:home")
+    assert f'href="{people_url}"' not in client.get(home).content.decode()
+    assignment = assign_role(actor=people.admin, user=people.employee, role=Role.HR, unit=tree.ri)
+    assert f'href="{people_url}"' in client.get(home).content.decode()
+    revoke_role(actor=people.admin, assignment=assignment)
+    assert f'href="{people_url}"' not in client.get(home).content.decode()
+
+
+def test_the_menu_is_in_the_language_of_the_request(people, as_user, redis_like_cache):
+    client = as_user(people.employee)
+    home = reverse("core:home")
+    client.cookies["django_language"] = "en"
+    assert ">My account</a>" in client.get(home).content.decode()
+    client.cookies["django_language"] = "id"
+    assert ">My account</a>" not in client.get(home).content.decode()

@@ -46,6 +46,17 @@ def test_handled_to_a_decision_with_letter(case, people, unlocked, report_key):
                                            "referred_on": "2025-04-14", "state": "offered"}).status_code == 302
     assert client.post(base + "status/", {"to": "examination"}).status_code == 302
     page = client.get(base).content.decode()
+    # The rights checklist (views._checklist): every right of UU TPKS, the one provided marked done.
+    from django.utils.html import escape
+    from django.utils.translation import override
+
+    from marwah.rules.protection import ITEMS
+    with override("id"):
+        labels = {code: escape(str(item.label)) for code, item in ITEMS.items()}
+    assert page.count('<ul class="checklist">') == 3 and page.count('<li class="done">') == 1
+    assert f'<li class="done">{labels["h_psychological"]}</li>' in page
+    assert all(f"<li>{label}</li>" in page for code, label in labels.items() if code != "h_psychological")
+    assert "Pasal 67 dan Pasal 69" in page
     assert "pp94_demotion" in page  # suggested sanctions pre-ticked / listed with citations
     assert "PP No. 94 Tahun 2021" in page
     response = client.post(base + "putusan/", {"outcome": "proven", "sanctions": ["pp94_demotion"],
