@@ -96,8 +96,11 @@ class Signers:
 
     def __init__(self, campaign: Campaign, out: Path):
         lines = [line.split() for line in (out / "targets.txt").read_text().split("\n") if line]
-        pending = set(Signature.objects.filter(pk__in=[int(sig) for _, sig in lines], status="pending")
-                      .values_list("pk", flat=True))
+        ids = [int(sig) for _, sig in lines]
+        # In slices: with PG_SERVER_SIDE_BINDING a statement takes at most 65,535 parameters.
+        pending = {pk for start in range(0, len(ids), 20_000)
+                   for pk in Signature.objects.filter(pk__in=ids[start:start + 20_000], status="pending")
+                   .values_list("pk", flat=True)}
         self.rows = [(key, sig) for key, sig in lines if int(sig) in pending]
         self.pos = 0
         self.tmp = Path(tempfile.mkdtemp(prefix="pledges_load_"))
