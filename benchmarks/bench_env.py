@@ -130,7 +130,7 @@ def verified_session(user, **extra) -> str:  # type: ignore[no-untyped-def]
 
     device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
     store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+    store.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "marwah.accounts.backends.ModelBackend",
                   HASH_SESSION_KEY: user.get_session_auth_hash(), DEVICE_ID_SESSION_KEY: device.persistent_id,
                   **extra})
     store.create()

@@ -233,7 +233,7 @@ def admin_session() -> str:
     RoleAssignment.objects.get_or_create(user=user, role=Role.ADMIN, unit=Unit.objects.get(depth=0))
     device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
     store = SessionStore()
-    store.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+    store.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "marwah.accounts.backends.ModelBackend",
                   HASH_SESSION_KEY: user.get_session_auth_hash(), DEVICE_ID_SESSION_KEY: device.persistent_id,
                   "_touched": int(time.time()) + 86400})
     store.create()

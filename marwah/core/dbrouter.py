@@ -8,9 +8,10 @@ most; the pages that use it are figures, not records someone is editing.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
@@ -30,6 +31,17 @@ def replica_reads(view: Callable[P, R]) -> Callable[P, R]:
             _use_replica.reset(token)
 
     return wrapped
+
+
+@contextlib.contextmanager
+def primary_reads() -> Iterator[None]:
+    """Read from the primary inside a `@replica_reads` view (what `core.memo` keeps for a minute must not
+    be a replica's lagging copy)."""
+    token = _use_replica.set(False)
+    try:
+        yield
+    finally:
+        _use_replica.reset(token)
 
 
 class ReplicaRouter:

@@ -23,6 +23,8 @@ from typing import Any, TypeVar
 from django.core.cache import cache
 from django.db import transaction
 
+from marwah.core.dbrouter import primary_reads
+
 GEN_KEY = "marwah:memo:generation"
 MAX_AGE = 60.0
 RECHECK = 1.0  # outside requests (worker, commands): re-read the generation at most this often
@@ -65,7 +67,8 @@ def get(namespace: str, key: Hashable, load: Callable[[], T]) -> T:
     full = (namespace, key)
     if full in _state.data:
         return _state.data[full]  # type: ignore[no-any-return]
-    value = load()
+    with primary_reads():  # a replica's copy may lag; remembered, it would lag for a minute
+        value = load()
     _state.data[full] = value
     return value
 
@@ -76,7 +79,8 @@ def get_many(namespace: str, keys: Sequence[Hashable],
     _fresh()
     missing = [k for k in keys if (namespace, k) not in _state.data]
     if missing:
-        found = load(missing)
+        with primary_reads():
+            found = load(missing)
         for k in missing:
             _state.data[(namespace, k)] = found.get(k)
     return {k: _state.data[(namespace, k)] for k in keys}
@@ -101,9 +105,9 @@ def _on_change(sender: Any, **kwargs: Any) -> None:
 
 
 def _on_user_saved(sender: Any, update_fields: Any = None, **kwargs: Any) -> None:
-    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # signing in changes nothing remembered here
-    bump()
+    bump()  # a password too: the remembered row (accounts.backends) checks every session's hash
 
 
 # What the OTP middleware relies on (accounts.middleware.OTPMiddleware): whose device it is and

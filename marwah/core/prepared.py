@@ -67,7 +67,10 @@ class Prepared:
         slots = []
         for i, value in enumerate(params):
             for name, marker in markers.items():
-                if type(value) is type(marker) and value == marker:
+                # psycopg's typed ints (Int8 for a BigIntegerField) are ints: the value is put back in that type
+                same = type(value) is type(marker) or (type(marker) is int and isinstance(value, int)
+                                                       and not isinstance(value, bool))
+                if same and value == marker:
                     slots.append((i, name))
         if {name for _, name in slots} != set(markers):
             raise ImproperlyConfigured(f"Prepared: parameters {sorted(set(markers) - {n for _, n in slots})} "
@@ -92,7 +95,8 @@ class Prepared:
             compiled = self._compiled[using] = self._compile(using)
         params = list(compiled.params)
         for i, name in compiled.slots:
-            params[i] = values[name]
+            kind = type(params[i])
+            params[i] = values[name] if kind is int or kind is str else kind(values[name])
         with connections[using].cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()

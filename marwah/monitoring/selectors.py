@@ -11,7 +11,7 @@ from django.http import Http404
 
 from marwah.accounts.models import User
 from marwah.accounts.selectors import has_role, role_paths
-from marwah.core import figures
+from marwah.core import figures, memo
 from marwah.core.figures import Figure, Period, Section
 from marwah.core.params import parse_id
 from marwah.monitoring.access import DASHBOARD_ROLES, REPORT_READERS, REPORTERS
@@ -19,6 +19,7 @@ from marwah.monitoring.charts import bar_chart
 from marwah.monitoring.models import PeriodicReport
 from marwah.monitoring.suppression import PublishedTable, publish_figure, publish_table, threshold
 from marwah.orgs.models import Unit
+from marwah.orgs.selectors import unit_by_pk
 
 
 def can_use_dashboard(user: User) -> bool:
@@ -29,19 +30,25 @@ def dashboard_unit(user: User, unit_id: Any = None, roles: tuple[str, ...] = DAS
     """The unit asked for if one of `roles` covers it (404 otherwise); by default the widest allowed."""
     if unit_id:
         number = parse_id(unit_id)
-        unit = Unit.objects.select_related("institution", "parent").filter(pk=number).first() if number else None
+        unit = unit_by_pk(number) if number else None
         if unit is None or not has_role(user, roles, unit):
             raise Http404
         return unit
-    paths = role_paths(user, roles)
-    unit = Unit.objects.select_related("institution", "parent").filter(path__in=paths).order_by("path").first()
-    if unit is None:
+    units = _units_at(tuple(sorted(role_paths(user, roles))))
+    if not units:
         raise Http404
-    return unit
+    return units[0]
 
 
 def root_units(user: User) -> list[Unit]:
-    return list(Unit.objects.filter(path__in=role_paths(user, DASHBOARD_ROLES)).order_by("path"))
+    return list(_units_at(tuple(sorted(role_paths(user, DASHBOARD_ROLES)))))
+
+
+# Every dashboard request names its roots; the memo forgets them on every server when a unit or a
+# role is written. The instances are shared: read, never change.
+def _units_at(paths: tuple[str, ...]) -> tuple[Unit, ...]:
+    return memo.get("dashboard-units-at", paths, lambda: tuple(
+        Unit.objects.select_related("institution", "parent").filter(path__in=paths).order_by("path")))
 
 
 @dataclass(frozen=True)

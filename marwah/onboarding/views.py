@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from marwah.accounts import backends
 from marwah.accounts import selectors as account_selectors
 from marwah.accounts.models import User
 from marwah.accounts.selectors import ORG_MANAGERS, has_role
@@ -248,7 +249,7 @@ def activate(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc.messages[0])
         else:
             request.session.pop(SESSION_KEY, None)
-            login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, new_user, backend=backends.PATH)
             password_changed.send(sender=User, request=request, user=new_user, password=password,
                                   old_password=None)
             record_login(user=new_user, verified=False)

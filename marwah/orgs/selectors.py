@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, QuerySet
 
+from marwah.core import memo
 from marwah.orgs.models import Unit, decode_path
 
 
 def ancestors(unit: Unit) -> list[Unit]:
-    """Root first, excluding the unit itself: one query, ids read off the path."""
+    """Root first, excluding the unit itself: ids read off the path, the units from the per-process memo
+    (dashboards and coverage pages draw this trail on every request). The units are shared: read only."""
     ids = decode_path(unit.path)[:-1]
+    return list(memo.get("ancestors", unit.path, lambda: _load(ids)))
+
+
+def _load(ids: list[int]) -> tuple[Unit, ...]:
     by_id = Unit.objects.in_bulk(ids)
-    return [by_id[i] for i in ids if i in by_id]
+    return tuple(by_id[i] for i in ids if i in by_id)
+
+
+# Dashboards and coverage pages name their unit and list its children on every request; units change a
+# few times a year and the memo forgets them on every server when one is written. Shared: read only.
+def unit_by_pk(pk: int) -> Unit | None:
+    """The unit with its institution and parent, or None. No permission check: callers check the scope."""
+    return memo.get("unit-by-pk", pk, lambda: Unit.objects.select_related("institution", "parent")
+                    .filter(pk=pk).first())
+
+
+def units_by_name(pks: Iterable[int]) -> list[Unit]:
+    """These units, by name. No permission check: callers check the scope."""
+    key = tuple(sorted(pks))
+    return list(memo.get("units-by-name", key, lambda: tuple(Unit.objects.filter(pk__in=key).order_by("name"))))
 
 
 def children_with_counts(unit: Unit) -> QuerySet[Unit]:

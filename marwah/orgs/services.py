@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from marwah.audit import services as audit
+from marwah.core import memo
 from marwah.orgs.models import Institution, Region, Unit, UnitKind, encode_segment
 
 PAPUA_2022 = Path(__file__).parent / "data" / "papua_2022.csv"
@@ -124,6 +125,7 @@ def create_units(*, institution: Institution, parent: Unit | None, specs: Iterab
         ]
         Unit.objects.bulk_create(units, batch_size=5000)
         _finish_paths(units, parent)
+        memo.bump()  # bulk writes send no signal; a unit asked for before it existed is remembered as absent
     return units
 
 

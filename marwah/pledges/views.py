@@ -8,6 +8,7 @@ import io
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from django.contrib import messages
@@ -17,8 +18,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.formats import date_format, get_format
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -32,7 +33,6 @@ from marwah.audit.services import record
 from marwah.core.dbrouter import replica_reads
 from marwah.core.params import parse_page
 from marwah.core.tasks import enqueue_on_commit
-from marwah.core.templatetags.numbers import thousands
 from marwah.orgs.models import Unit
 from marwah.pledges import selectors, services
 from marwah.pledges.forms import (
@@ -323,25 +323,29 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "campaign": campaign, "unit": unit, "counts": counts, "own": own, "children": children, "crumbs": crumbs,
         "rows_html": _coverage_rows(unit, own, children),
         "can_manage": selectors.can_manage(user, unit),
-        "ceremonies": list(selectors.ceremonies(campaign, unit)[:20]),
+        "ceremonies": selectors.ceremonies(campaign, unit),
         "deadline": date_format(campaign.deadline, "j F Y"),  # in the reader's language, not always Indonesian
     })
 
 
 def _coverage_rows(unit: Unit, own: Counts, children: list[ChildRow]) -> SafeString:
-    """The body of the units table. Built here, not in a template loop: that cost about 0.15 ms a row
-    (the national page has a row per province, a regency one per district; docs/benchmarks.md)."""
-    labels = (_("In scope"), _("Signed"), _("Late"), _("Not signed"), "%")
+    """The body of the units table. Built here, not in a template loop (about 0.15 ms a row), and with
+    `html.escape` and f-strings rather than `format_html` (a third of the page's CPU at 38 rows): the
+    national page has a row per province, a regency one per district (docs/benchmarks.md)."""
+    sep = get_format("THOUSAND_SEPARATOR")
+    labels = [escape(str(label)) for label in (_("In scope"), _("Signed"), _("Late"), _("Not signed"))]
 
-    def cells(c: Counts) -> SafeString:
-        values = (thousands(c.in_scope), thousands(c.signed), thousands(c.late), thousands(c.pending), c.percent)
-        return format_html_join("", '<td class="num" data-label="{}">{}</td>', zip(labels, values, strict=True))
+    def cells(c: Counts) -> str:
+        numbers = (f"{value:,}".replace(",", sep) for value in (c.in_scope, c.signed, c.late, c.pending))
+        return "".join(f'<td class="num" data-label="{label}">{number}</td>'
+                       for label, number in zip(labels, numbers, strict=True)) + \
+            f'<td class="num" data-label="%">{int(c.percent)}</td>'
 
-    rows = [format_html('<tr><td>{} <span class="small muted">({})</span></td>{}</tr>', unit.name,
-                        _("this unit itself"), cells(own))] if own.in_scope else []
-    rows += [format_html('<tr><td><a href="?unit={}">{}</a></td>{}</tr>', row.unit.pk, row.unit.name, cells(row.counts))
+    rows = [f'<tr><td>{escape(unit.name)} <span class="small muted">({escape(str(_("this unit itself")))})</span></td>'
+            f'{cells(own)}</tr>'] if own.in_scope else []
+    rows += [f'<tr><td><a href="?unit={int(row.unit.pk)}">{escape(row.unit.name)}</a></td>{cells(row.counts)}</tr>'
              for row in children]
-    return mark_safe("\n".join(rows))  # noqa: S308  (every row escaped by format_html)
+    return mark_safe("\n".join(rows))  # noqa: S308  (every text escaped above; numbers are ints)
 
 
 def _page(request: HttpRequest) -> int:

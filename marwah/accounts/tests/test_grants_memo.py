@@ -122,3 +122,72 @@ def test_the_menu_is_in_the_language_of_the_request(people, as_user, redis_like_
     assert ">My account</a>" in client.get(home).content.decode()
     client.cookies["django_language"] = "id"
     assert ">My account</a>" not in client.get(home).content.decode()
+
+
+# --- The signed-in user's row (accounts.backends) ---------------------------------------------------
+
+def _statements_on(client, url: str) -> list[str]:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return [q["sql"] for q in queries.captured_queries]
+
+
+def test_the_user_row_is_read_once_across_requests(people, tree, as_user, redis_like_cache):
+    from django.contrib.auth import BACKEND_SESSION_KEY
+
+    client = as_user(people.hr)
+    assert client.session[BACKEND_SESSION_KEY] == "marwah.accounts.backends.ModelBackend"
+    url = reverse("people:list")
+    client.get(url)
+    assert not [sql for sql in _statements_on(client, url) if 'FROM "accounts_user"' in sql]
+
+
+def test_a_password_changed_elsewhere_ends_the_other_sessions(people, tree, as_user, redis_like_cache):
+    from django.db import connection
+
+    client = as_user(people.hr)
+    url = reverse("people:list")
+    assert client.get(url).status_code == 200  # the row now remembered by this process
+    people.hr.set_password("kata-sandi-baru-yang-panjang-7")
+    people.hr.save(update_fields=["password"])
+    assert client.get(url).status_code == 302  # the session's hash no longer matches: signed out
+    # The same from another app server: no signal here, only the generation its commit publishes.
+    client = as_user(people.hr)
+    assert client.get(url).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE accounts_user SET password = %s WHERE id = %s", ["argon2$x", people.hr.pk])
+    memo._publish()
+    assert client.get(url).status_code == 302
+
+
+def test_a_switched_off_account_is_refused_at_the_next_request(people, tree, as_user, redis_like_cache):
+    client = as_user(people.hr)
+    url = reverse("people:list")
+    assert client.get(url).status_code == 200
+    people.hr.is_active = False
+    people.hr.save(update_fields=["is_active"])
+    assert client.get(url).status_code == 302
+
+
+def test_a_new_login_does_not_forget_the_memo(people, tree, as_user, redis_like_cache):
+    from django.contrib.auth.models import update_last_login
+
+    as_user(people.hr).get(reverse("people:list"))
+    generation = memo._state.generation
+    update_last_login(None, people.hr)  # what every login does
+    assert memo.get("user-row", people.hr.pk, lambda: pytest.fail("forgotten")) is not None
+    assert memo._state.generation == generation
+
+
+def test_each_request_gets_its_own_user(people, tree, as_user, redis_like_cache):
+    from marwah.accounts.backends import ModelBackend
+
+    backend = ModelBackend()
+    first, second = backend.get_user(str(people.hr.pk)), backend.get_user(str(people.hr.pk))
+    assert first == second and first is not second
+    first.first_name = "Berubah"
+    assert second.first_name != "Berubah"
+    assert backend.get_user("bukan-angka") is None and backend.get_user("987654321") is None

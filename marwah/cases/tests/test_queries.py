@@ -32,11 +32,11 @@ def test_inbox_statement_count(people, tree, kpu, as_user, django_assert_num_que
         submit(kind=kind, unit=tree.grobogan)
     client = as_user(people.satgas_jateng)
     client.get("/kasus/")  # the session's once-a-minute touch happens here, not below
-    # 1 session, 2 user, 3 the memo's generation (a cache-table read here, Redis in production: the OTP
-    # device and the user's roles come from the per-process memo), 4 the inbox: the user's
+    # 1 session, 2 the memo's generation (a cache-table read here, Redis in production: the user's row,
+    # OTP device and roles come from the per-process memo), 3 the inbox: the user's
     # memberships joined to their cases, handling unit, unit and assignee, with the block-token
     # anti-join, ordered by the membership's copy of the deadline (index case_member_inbox).
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get("/kasus/")
     assert response.status_code == 200
     assert response.content.decode().count('href="/kasus/') >= 3
@@ -47,7 +47,7 @@ def test_inbox_statement_count_does_not_grow_with_cases_or_teams(people, tree, k
     submit(kind="sv_nonphysical", unit=tree.grobogan)
     client = as_user(people.satgas_jateng)
     client.get("/kasus/")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         client.get("/kasus/")
     few = len(client.get("/kasus/").content)
     # Many more cases: on the handler's desk, in another province's team, and the handler on a
@@ -61,11 +61,11 @@ def test_inbox_statement_count_does_not_grow_with_cases_or_teams(people, tree, k
     Case.objects.filter(pk=Case.objects.filter(members__user=people.satgas_jateng).first().pk).update(
         assignee=kpu.satgas_ri)
     for status in ("open", "", "verified", "closed"):
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(3):
             assert client.get("/kasus/", {"status": status}).status_code == 200
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get("/kasus/", {"status": "open", "overdue": "on", "q": "KS"})
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get("/kasus/")
     assert len(response.content) > few
     assert ethics.public_id in response.content.decode()
@@ -75,13 +75,13 @@ def test_case_page_statement_count(people, tree, kpu, as_user, django_assert_num
     case = submit(kind="sv_nonphysical", unit=tree.grobogan).case
     client = as_user(people.satgas_jateng)  # the chair: the full page, with the assignment form
     client.get(f"/kasus/{case.public_id}/")
-    # 1 session, 2 user, 3 the generation of core.memo (a cache read: Redis in production, the database
-    # cache here), which holds the OTP device, the user's roles, the case's units and the unit's role
-    # holders; 4 the case with its report and decision, checked against membership and block tokens;
-    # the audit row, chained: 5 one statement on PostgreSQL (record_read), three on SQLite (head,
-    # insert, head update); 6 members; the assignment form's candidates: 7 block tokens (with none, no
-    # conflict to look up); 8 protection measures, 9 timeline, 10 referrals (sexual-violence cases only).
-    with django_assert_num_queries(10 if _pg() else 12):
+    # 1 session, 2 the generation of core.memo (a cache read: Redis in production, the database cache
+    # here), which holds the user's row, the OTP device, the user's roles, the case's units and the unit's
+    # role holders; 3 the case with its report and decision, checked against membership and block tokens;
+    # the audit row, chained: 4 one statement on PostgreSQL (record_read), three on SQLite (head,
+    # insert, head update); 5 members; the assignment form's candidates: 6 block tokens (with none, no
+    # conflict to look up); 7 protection measures, 8 timeline, 9 referrals (sexual-violence cases only).
+    with django_assert_num_queries(9 if _pg() else 11):
         response = client.get(f"/kasus/{case.public_id}/")
     assert response.status_code == 200
 
@@ -125,7 +125,7 @@ def test_case_page_of_other_categories_skips_protection(people, tree, kpu, as_us
     Case.objects.filter(pk=case.pk).update(category="ethics")
     client = as_user(people.satgas_jateng)
     client.get(f"/kasus/{case.public_id}/")
-    with django_assert_num_queries(8 if _pg() else 10):  # two fewer than the sexual-violence page
+    with django_assert_num_queries(7 if _pg() else 9):  # two fewer than the sexual-violence page
         response = client.get(f"/kasus/{case.public_id}/")
     assert response.status_code == 200
     assert 'id="protection"' not in response.content.decode()

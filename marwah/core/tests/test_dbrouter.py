@@ -32,3 +32,23 @@ def test_without_a_replica_marked_views_read_the_primary(monkeypatch):
         return ReplicaRouter().db_for_read(User)
 
     assert view() is None
+
+
+def test_the_memo_loads_from_the_primary_inside_marked_views(monkeypatch, settings):
+    """What core.memo remembers for a minute is read from the primary, never a replica's lagging copy."""
+    from marwah.core import memo
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}  # Redis in production
+
+    monkeypatch.setattr(dbrouter, "settings", SimpleNamespace(DATABASES={"default": {}, "replica": {}}))
+    router = ReplicaRouter()
+    memo.clear()
+
+    @replica_reads
+    def view() -> tuple[str | None, str | None, dict[str, str | None]]:
+        one = memo.get("router-test", 1, lambda: router.db_for_read(User))
+        many = memo.get_many("router-test-many", ["a"], lambda keys: {k: router.db_for_read(User) for k in keys})
+        return router.db_for_read(User), one, many
+
+    assert view() == ("replica", None, {"a": None})
+    memo.clear()

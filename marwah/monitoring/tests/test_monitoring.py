@@ -382,16 +382,34 @@ def test_dashboard_statement_count(data, tree, people, as_user, settings, django
     client = as_user(people.hr)
     url = reverse("monitoring:dashboard")
     client.get(url, {"unit": tree.jateng.pk})  # the session's once-a-minute touch happens here, not below
-    # Every request: session, user, the unit, the trail's ancestors (4); the user's roles and OTP device
-    # come from the per-process memo (grants, accounts.middleware.OTPMiddleware), read by the request above.
+    # Every request: the session, the unit (its first time in this process); the user's row, roles, OTP
+    # device, root units and the trail's ancestors come from the per-process memo, read by the request above.
     # Computed (national, 30 more): pledges' campaigns (1); socialisation: sessions (4), topics, headcount of
     # the unit, outreach, headcounts of the children (4); elections: tags (2) and watch tasks (2);
     # cases: CaseStat sums (2 + 1 by child unit), the child units, CaseStat sums (5), by month, overdue
     # CaseFacts; leave: pending requests, unit months (2), absence counters, waiting requests (5);
     # the internal team's role holders (1).
-    with django_assert_num_queries(34):
+    with django_assert_num_queries(32):
         response = client.get(url, {"unit": tree.ri.pk, "period": "quarter"})
     assert response.status_code == 200 and response.context["sections"] is not None
-    with django_assert_num_queries(4):  # the same four; the sections come from the cache
+    with django_assert_num_queries(1):  # the session; the unit from the memo, the sections from the cache
         response = client.get(url, {"unit": tree.ri.pk, "period": "quarter"})
     assert response.status_code == 200 and response.context["sections"] is None
+
+
+def test_units_from_the_memo_follow_writes(tree, people, as_user):
+    """The dashboard's units come from the per-process memo: a unit asked for before it existed opens
+    once it is made (bulk creation sends no signal), and a revoked role closes the page at once."""
+    from marwah.accounts.models import RoleAssignment
+    from marwah.orgs.models import Unit, UnitKind
+    from marwah.orgs.services import create_unit
+
+    client = as_user(people.hr)
+    url = reverse("monitoring:dashboard")
+    next_pk = (Unit.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    assert client.get(url, {"unit": next_pk}).status_code == 404  # the new unit's id on SQLite (max + 1)
+    unit = create_unit(institution=tree.ri.institution, parent=tree.ri, kind=UnitKind.KPU_PROVINCE, code="99",
+                       name="KPU Provinsi Baru")
+    assert client.get(url, {"unit": unit.pk}).status_code == 200
+    RoleAssignment.objects.filter(user=people.hr).delete()  # a queryset delete: one signal per row
+    assert client.get(url, {"unit": unit.pk}).status_code == 404

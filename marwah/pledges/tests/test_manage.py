@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 
+import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -292,3 +293,51 @@ def test_reminders_are_deferred_when_the_backend_can(tree, people, pact, launch,
         services._schedule_reminders(campaign)
     assert [(pk, when.date(), when.hour) for pk, when in deferred] == [
         (campaign.pk, campaign.deadline - dt.timedelta(days=days), 8) for days in services.REMINDER_DAYS]
+
+
+def test_the_scope_rule_in_python_is_the_querysets(tree, people, pact, launch):
+    """`get_campaign_for_user` checks the scope in Python (`reaches`); `campaigns_for_user` in SQL. For every
+    person, role set and campaign level they must agree, and a campaign out of scope is a 404."""
+    from django.http import Http404
+
+    from marwah.pledges.selectors import MANAGERS, READERS, campaigns_for_user, get_campaign_for_user, reaches
+
+    version = pact.versions.first()
+    campaigns = [launch(actor=people.admin, unit=unit, version=version, title=f"Pakta {unit.code}")
+                 for unit in (tree.ri, tree.jateng, tree.grobogan, tree.surabaya)]
+    checked = 0
+    for name in ("admin", "leader_jateng", "leader_grobogan", "hr", "auditor", "neutrality", "employee", "outsider"):
+        user = getattr(people, name)
+        for roles in (READERS, MANAGERS):
+            visible = set(campaigns_for_user(user, roles).values_list("pk", flat=True))
+            for campaign in campaigns:
+                assert reaches(user, campaign, roles) == (campaign.pk in visible), (name, roles, campaign.unit)
+                if campaign.pk in visible:
+                    assert get_campaign_for_user(user, campaign.pk, roles) == campaign
+                else:
+                    with pytest.raises(Http404):
+                        get_campaign_for_user(user, campaign.pk, roles)
+                checked += campaign.pk in visible
+    assert 0 < checked < 8 * 2 * 4  # some seen, some refused
+    for bad in (0, -1, 2**63, 10**30):
+        with pytest.raises(Http404):
+            get_campaign_for_user(people.admin, bad)
+
+
+def test_ceremonies_listed_are_those_of_the_subtree(tree, people, pact, launch):
+    """The coverage page lists the ceremonies held under the unit shown, not a sibling's (the prefix test
+    is written as LEFT(path, LENGTH(prefix)) = prefix; a sibling's path shares all but its last segment)."""
+    from marwah.pledges.models import Ceremony
+    from marwah.pledges.selectors import ceremonies
+
+    campaign = launch(actor=people.admin, unit=tree.ri, version=pact.versions.first())
+    day = timezone.localdate()
+    made = {unit.code: Ceremony.objects.create(campaign=campaign, unit=unit, held_on=day, place=f"Aula {unit.code}",
+                                               led_by=people.admin)
+            for unit in (tree.grobogan, tree.jateng, tree.surabaya)}
+    assert {c.place for c in ceremonies(campaign, tree.ri)} == {c.place for c in made.values()}
+    assert {c.place for c in ceremonies(campaign, tree.jateng)} == {made[tree.jateng.code].place,
+                                                                      made[tree.grobogan.code].place}
+    assert [c.place for c in ceremonies(campaign, tree.grobogan)] == [made[tree.grobogan.code].place]
+    assert [c.place for c in ceremonies(campaign, tree.jatim)] == [made[tree.surabaya.code].place]
+    assert ceremonies(campaign, tree.grobogan)[0].unit.name == tree.grobogan.name
