@@ -129,6 +129,8 @@ DATABASES = {"default": _db}
 # PG_SERVER_SIDE_BINDING off). See docs/deploy.md, "Connection pooling".
 if envbool("PGBOUNCER", False):
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# The signing and case-read statements prepared once per connection (core/pg.py); never behind PgBouncer.
+MARWAH_PREPARE_HOT = envbool("PG_PREPARE_HOT", True) and not envbool("PGBOUNCER", False)
 # Read-heavy pages (coverage, dashboards, exports) read from a replica when one is given.
 _replica_url = envsecret("DATABASE_REPLICA_URL")
 if _replica_url:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from marwah.audit.models import AuditEntry, ChainHead
+from marwah.core.pg import hot_cursor
 
 CHAINS: int = getattr(settings, "AUDIT_CHAINS", 8)
 
@@ -275,7 +276,7 @@ def record_read(
         record(actor=actor, action=action, target=target, unit=unit, detail=detail)
         return
     chained = chained_append(actor=actor, action=action, target=target, unit=unit, detail=detail)
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(f"WITH {chained.ctes} SELECT {chained.guard}",  # noqa: S608  (SQL of chained_append)
                        [*chained.params, *chained.guard_params])
 

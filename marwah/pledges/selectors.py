@@ -17,6 +17,7 @@ from django.utils import timezone
 from marwah.accounts.models import Role, User
 from marwah.accounts.selectors import grants, has_role, path_q, role_paths
 from marwah.core.params import parse_id
+from marwah.core.pg import hot_cursor
 from marwah.core.prepared import Prepared
 from marwah.orgs.models import SEGMENT, Institution, Unit
 from marwah.orgs.selectors import unit_by_pk, units_by_name
@@ -95,8 +96,9 @@ _SIGNER_QUERIES = {owner: _SIGNER_SQL.format(owner=owner) for owner in ("e.user_
 
 def _signer_row(owner: str, owner_id: Any, pk: int) -> Signature | None:
     """A raw query instead of the ORM's: this runs once per signing, and compiling a select_related
-    query cost more CPU than the database spent answering it (docs/benchmarks/pledges.md)."""
-    with connection.cursor() as cur:
+    query cost more CPU than the database spent answering it (docs/benchmarks/pledges.md). Prepared once per
+    connection (core.pg): planning the three-table join cost PostgreSQL more than running it."""
+    with hot_cursor() as cur:
         cur.execute(_SIGNER_QUERIES[owner], [pk, owner_id])
         row = cur.fetchone()
     if row is None:

@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from marwah.audit.services import chained_append, record
+from marwah.core.pg import hot_cursor
 from marwah.core.tasks import enqueue_on_commit
 from marwah.orgs.models import SEGMENT, Institution, Unit, decode_path
 from marwah.people.models import Employee
@@ -342,7 +343,7 @@ def _sign_statement(signature: Signature, campaign: Campaign, values: dict[str, 
     # every signing, so psycopg reuses its parsed form (it does not cache past 50 parameters).
     columns = [rows[i::6] for i in range(4)]  # campaign, unit, parent unit, shard
     chained = chained_append(**audit, when="EXISTS (SELECT 1 FROM s) AND (SELECT count(*) FROM t) > 0")
-    with connection.cursor() as cur:
+    with hot_cursor() as cur:  # prepared once per connection: planning it cost more than running it
         cur.execute(
             "WITH s AS (UPDATE pledges_signature SET status = %s, signed_at = %s, version_id = %s, "  # noqa: S608
             "fields = %s::jsonb, text_sha256 = %s, method = %s, ceremony_id = %s, verify_code = %s "

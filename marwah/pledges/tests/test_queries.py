@@ -134,3 +134,37 @@ def test_coverage_rows_are_the_html_format_html_wrote(settings) -> None:
     with translation.override("id"):
         html = str(_coverage_rows(unit, Counts(12000, 5000, 3), children))
     assert "1.234.567" in html and "&lt;script&gt;" in html and "<script>" not in html
+
+
+def test_the_signing_statement_is_prepared_on_postgresql(tree, people, pact, launch, settings):
+    """core.pg.hot_cursor: from its second run the signing statement runs as a prepared statement on this
+    connection (no planning per signing); every signing still lands, tallied and audited."""
+    from django.db.models import Sum
+
+    from marwah.core.pg import prepares
+    from marwah.pledges.models import Tally
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    campaign = launch(actor=people.admin, unit=tree.ri, version=pact.versions.first())
+    pending = list(Signature.objects.filter(campaign=campaign, status="pending")[:7])
+    assert len(pending) == 7
+    statements: list[str] = []
+
+    def seen(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(seen):  # Django's wrappers still see every statement
+        for signature in pending:
+            assert services.sign(signature=signature, method="password", actor=None)
+    assert sum("UPDATE pledges_signature" in sql for sql in statements) == 7
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*), sum(generic_plans + custom_plans) FROM pg_prepared_statements "
+                       "WHERE statement LIKE %s", ["WITH s AS (UPDATE pledges_signature%"])
+        prepared, runs = cursor.fetchone()
+    assert 1 <= prepared <= 2 and runs >= 5  # (a text has one entry per set of parameter types)
+    root = Tally.objects.filter(campaign=campaign, unit=tree.ri).aggregate(s=Sum("signed"))["s"]
+    assert root == 7 and verify_chains()[1:] == (None, "")
+    settings.MARWAH_PREPARE_HOT = False  # the switch PGBOUNCER=1 turns off: Django's own cursor again
+    assert not prepares()
