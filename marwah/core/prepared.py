@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable, ValuesListIterable, get_related_populators
+
+from marwah.core.pg import hot_cursor
 
 _marker_ints = itertools.count(1)
 
@@ -97,7 +98,7 @@ class Prepared:
         for i, name in compiled.slots:
             kind = type(params[i])
             params[i] = values[name] if kind is int or kind is str else kind(values[name])
-        with connections[using].cursor() as cursor:
+        with hot_cursor(using) as cursor:  # a fixed text: PostgreSQL plans it once per connection
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         return compiled, compiled.compiler.results_iter([rows], tuple_expected=True)

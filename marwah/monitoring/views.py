@@ -52,18 +52,28 @@ def _picker(request: HttpRequest, period: Any) -> dict[str, Any]:
                 ("custom", _("Custom"))]}
 
 
-def _sections_html(request: HttpRequest, user: User, unit: Any, period: Any) -> tuple[str, list[Any] | None]:
-    """The rendered sections, kept for MARWAH_MONITORING_CACHE_SECONDS (60 s) per unit, period,
-    language and the roles the user holds over the unit (all that sections depend on)."""
+def _dashboard_body(request: HttpRequest, user: User, unit: Any, period: Any) -> tuple[str, list[Any] | None]:
+    """The dashboard below the page header, rendered once and kept for MARWAH_MONITORING_CACHE_SECONDS
+    (60 s) per unit, period, language and what the user holds: the roles over the unit (the sections
+    and the report link) and the roots (the trail and "your units"). Rendering the sections and the
+    header around them cost ~1 ms of every view (issue 14); the figures were already kept 60 s."""
     ttl = int(getattr(settings, "MARWAH_MONITORING_CACHE_SECONDS", 60))
+    roots = selectors.root_units(user)
     roles = ",".join(sorted({g.role for g in grants(user) if unit.path.startswith(g.path)}))
-    key = f"monitoring:dash:{unit.pk}:{period.start}:{period.end}:{roles}:{get_language()}"
+    key = (f"monitoring:dash:{unit.pk}:{period.kind}:{period.start}:{period.end}:{roles}:"
+           f"{'|'.join(r.path for r in roots)}:{get_language()}")
     html = cache.get(key) if ttl else None
     if html is not None:
         return mark_safe(html), None  # noqa: S308 - our own rendered template, cached
     sections = selectors.published_sections(user, unit, period)
-    html = render_to_string("monitoring/_sections.html", {"sections": sections, "query": periods.query_for(period)},
-                            request=request)
+    query = periods.query_for(period)
+    html = render_to_string("monitoring/_dashboard_body.html", {
+        "unit": unit, "period_label": periods.label(period), "previous_label": periods.label(period.previous()),
+        "query": query, "picker": _picker(request, period), "sections": sections,
+        "trail": [u for u in ancestors(unit) if any(u.path.startswith(r.path) for r in roots)],
+        "roots": roots if len(roots) > 1 else [], "can_report": selectors.can_report(user, unit),
+        "threshold": selectors.threshold(),
+    }, request=request)
     if ttl:
         cache.set(key, html, ttl)
     return html, sections
@@ -75,16 +85,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     unit = selectors.dashboard_unit(user, request.GET.get("unit"))
     period = _period(request)
-    roots = selectors.root_units(user)
-    trail = [u for u in ancestors(unit) if any(u.path.startswith(r.path) for r in roots)]
-    html, sections = _sections_html(request, user, unit, period)
-    return render(request, "monitoring/dashboard.html", {
-        "unit": unit, "period": period, "period_label": periods.label(period),
-        "previous_label": periods.label(period.previous()), "query": periods.query_for(period),
-        "picker": _picker(request, period), "sections_html": html, "sections": sections,
-        "trail": trail, "roots": roots if len(roots) > 1 else [],
-        "can_report": selectors.can_report(user, unit), "threshold": selectors.threshold(),
-    })
+    body, sections = _dashboard_body(request, user, unit, period)
+    return render(request, "monitoring/dashboard.html", {"unit": unit, "body": body, "sections": sections})
 
 
 @login_required

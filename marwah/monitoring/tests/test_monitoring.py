@@ -340,11 +340,11 @@ def test_rendered_sections_are_cached_per_roles_and_period(data, tree, people, a
     first = client.get(reverse("monitoring:dashboard"), {"unit": tree.jateng.pk})
     second = client.get(reverse("monitoring:dashboard"), {"unit": tree.jateng.pk})
     assert first.context["sections"] is not None and second.context["sections"] is None
-    assert first.context["sections_html"] == second.context["sections_html"]
+    assert first.context["body"] == second.context["body"]
     # A Satgas member over the same unit has other roles, so another entry: no figure leaks across.
     satgas = as_user(people.satgas_jateng).get(reverse("monitoring:dashboard"), {"unit": tree.jateng.pk})
     assert satgas.context["sections"] is not None
-    assert "Civil servant discipline" not in satgas.context["sections_html"]
+    assert "Civil servant discipline" not in satgas.context["body"]
 
 
 def test_internal_team_section_counts_role_holders(data, tree, people, as_user):

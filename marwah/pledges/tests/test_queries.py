@@ -99,6 +99,29 @@ def test_coverage_page_statements(tree, people, pact, launch, as_user, settings)
     assert not any("pledges_signature" in q["sql"] for q in ctx.captured_queries)
 
 
+def test_the_coverage_page_statements_are_prepared_on_postgresql(tree, people, pact, launch, as_user, settings):
+    """core.prepared runs its fixed texts through core.pg.hot_cursor: the campaign and tally reads of
+    the coverage page are planned once per connection, and the page shows the same figures."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for name, value in CACHE_SESSIONS.items():
+        setattr(settings, name, value)
+    campaign = launch(actor=people.admin, unit=tree.ri, version=pact.versions.first())
+    services.sign(signature=Signature.objects.get(campaign=campaign, employee__user=people.employee), method="password")
+    client = as_user(people.leader_jateng)
+    url = reverse("pledges:campaign", args=[campaign.pk])
+    pages = [client.get(url) for _ in range(3)]
+    assert all(page.status_code == 200 for page in pages)
+    assert pages[0].context["counts"] == pages[2].context["counts"] and pages[2].context["counts"].signed == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE generic_plans + custom_plans >= 2")
+        texts = [row[0] for row in cursor.fetchall()]
+    assert any("FROM \"pledges_campaign\"" in text for text in texts), texts
+    assert sum("FROM \"pledges_tally\"" in text for text in texts) == 2, texts
+    settings.MARWAH_PREPARE_HOT = False  # behind PgBouncer: Django's own cursor, the same page
+    assert client.get(url).context["counts"] == pages[0].context["counts"]
+
+
 def test_coverage_rows_are_the_html_format_html_wrote(settings) -> None:
     """The coverage table's rows are written with f-strings and html.escape for speed: the same HTML as
     the format_html version they replaced, names escaped, numbers grouped in the reader's language."""
