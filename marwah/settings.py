@@ -166,7 +166,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 _session_store = envstr("SESSION_STORE", "cache" if envstr("REDIS_URL") else "db")
 if _session_store not in ("db", "cache", "cached_db"):
     raise ValueError(f"SESSION_STORE must be db, cache or cached_db, not {_session_store!r}")
-SESSION_ENGINE = f"django.contrib.sessions.backends.{_session_store}"
+# In the cache: Django's cache sessions, read in one round trip with core.memo's generation.
+SESSION_ENGINE = "marwah.core.sessions" if _session_store == "cache" else f"django.contrib.sessions.backends.{_session_store}"
 # Idle sessions end after 30 minutes; IdleSessionMiddleware renews the window (at most once a minute).
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = False

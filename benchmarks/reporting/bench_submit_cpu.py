@@ -102,7 +102,7 @@ def main() -> int:
             print(f"  {n:2d}. {sql[:160]}")
     if profiler:
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", "45")))
         out.write("\n--- by own time ---\n")
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(30)
         out.write("\n--- what the submission's own functions call ---\n")

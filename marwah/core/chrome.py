@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString, mark_safe
@@ -50,7 +49,7 @@ def _split(html: str) -> list[tuple[str, str]]:
         rest = rest[at[0] + len(at[1]):]
 
 
-def header(request: HttpRequest) -> SafeString:
+def header(request: HttpRequest, csrf_token: str) -> SafeString:
     user = getattr(request, "user", None)
     authenticated = bool(user is not None and user.is_authenticated)
     key = (get_language(), authenticated, get_urlconf(), get_script_prefix())
@@ -59,6 +58,6 @@ def header(request: HttpRequest) -> SafeString:
         parts = _split(_render(authenticated))
         if not settings.DEBUG:
             _parts[key] = parts
-    values = {"csrf": get_token(request), "next": escape(request.get_full_path()),
+    values = {"csrf": escape(csrf_token), "next": escape(request.get_full_path()),
               "nav": str(nav_menu(request)) if authenticated else ""}
     return mark_safe("".join(text + (values[slot] if slot else "") for text, slot in parts))  # noqa: S308

@@ -50,10 +50,15 @@ def clear() -> None:
 
 
 def _fresh() -> None:
-    now = time.monotonic()
-    if _state.in_request_checked and now - _state.checked_at < RECHECK:
+    if _state.in_request_checked and time.monotonic() - _state.checked_at < RECHECK:
         return
-    generation = cache.get(GEN_KEY)
+    note_generation(cache.get(GEN_KEY))
+
+
+def note_generation(generation: Any) -> None:
+    """The generation as just read from the cache, by `_fresh` or with another read of the same round
+    trip (core.sessions reads it with the session): this request's lookups need not read it again."""
+    now = time.monotonic()
     _state.in_request_checked = True
     _state.checked_at = now
     if generation != _state.generation or now - _state.loaded_at > MAX_AGE:

@@ -12,18 +12,21 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.formats import date_format, get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
@@ -308,12 +311,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     campaign = selectors.get_campaign_for_user(user, pk)
     unit = selectors.coverage_unit(user, campaign, request.GET.get("unit"))
-    counts, children = selectors.coverage(campaign, unit)
-    own = counts
-    if children:
-        own = Counts(counts.in_scope - sum(c.counts.in_scope for c in children),
-                     counts.signed - sum(c.counts.signed for c in children),
-                     counts.late - sum(c.counts.late for c in children))
+    figures = _coverage_figures(campaign, unit)
     crumbs = []
     if unit.pk != campaign.unit_id:
         from marwah.orgs.selectors import ancestors
@@ -321,12 +319,47 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         crumbs = [u for u in ancestors(unit) if u.path.startswith(campaign.unit_path)
                   and selectors.has_role(user, selectors.READERS, u)]
     return render(request, "pledges/campaign_detail.html", {
-        "campaign": campaign, "unit": unit, "counts": counts, "own": own, "children": children, "crumbs": crumbs,
-        "rows_html": _coverage_rows(unit, own, children), "links": _campaign_links(campaign.pk),
-        "can_manage": selectors.can_manage(user, unit),
-        "ceremonies": selectors.ceremonies(campaign, unit),
+        "campaign": campaign, "unit": unit, "figures": figures, "counts": figures.counts, "own": figures.own,
+        "crumbs": crumbs, "links": _campaign_links(campaign.pk), "can_manage": selectors.can_manage(user, unit),
         "deadline": date_format(campaign.deadline, "j F Y"),  # in the reader's language, not always Indonesian
     })
+
+
+@dataclass(frozen=True)
+class CoverageFigures:
+    summary: SafeString
+    tables: SafeString
+    counts: Counts
+    own: Counts
+
+
+def _coverage_figures(campaign: Campaign, unit: Unit) -> CoverageFigures:
+    """The unit's figures, its units' table and its ceremonies: the same for every reader allowed to open
+    the unit (the scope is checked before), so rendered once and kept MARWAH_COVERAGE_CACHE_SECONDS (5 s)
+    per campaign, unit and language. A leader's refresh shows signings at most that old; the national
+    page, opened by every province at once during a campaign, reads the tallies once per interval
+    instead of three statements and a table render per view (issue 14, target 4)."""
+    ttl = int(getattr(settings, "MARWAH_COVERAGE_CACHE_SECONDS", 5))
+    key = f"pledges:coverage:{campaign.pk}:{unit.pk}:{get_language()}"
+    found = cache.get(key) if ttl else None
+    if found is not None:
+        summary, tables, counts, own = found
+        return CoverageFigures(mark_safe(summary), mark_safe(tables), counts, own)  # noqa: S308  (rendered here)
+    counts, children = selectors.coverage(campaign, unit)
+    own = counts
+    if children:
+        own = Counts(counts.in_scope - sum(c.counts.in_scope for c in children),
+                     counts.signed - sum(c.counts.signed for c in children),
+                     counts.late - sum(c.counts.late for c in children))
+    figures = CoverageFigures(
+        render_to_string("pledges/_coverage_summary.html", {"unit": unit, "counts": counts}),
+        render_to_string("pledges/_coverage_tables.html", {
+            "children": children, "rows_html": _coverage_rows(unit, own, children),
+            "ceremonies": selectors.ceremonies(campaign, unit)}),
+        counts, own)
+    if ttl:
+        cache.set(key, (str(figures.summary), str(figures.tables), counts, own), ttl)
+    return figures
 
 
 _CAMPAIGN_LINKS = {"index": "pledges:index", "pending": "pledges:campaign_pending", "remind": "pledges:campaign_remind",

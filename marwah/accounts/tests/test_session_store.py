@@ -35,7 +35,7 @@ def redis_sessions(settings):
         pytest.skip("no Redis on 127.0.0.1:6379 (the PostgreSQL pass of `make test` has one)")
     settings.CACHES = {"default": {"BACKEND": "marwah.core.cache.RedisCache", "LOCATION": REDIS_URL,
                                    "KEY_PREFIX": "test-" + secrets.token_hex(6)}}
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    settings.SESSION_ENGINE = "marwah.core.sessions"
     yield cache
     client = cache._cache.get_client(write=True)
     for key in client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"):
@@ -67,7 +67,39 @@ def test_the_engine_follows_redis_url_and_session_store():
         return done.stdout.strip() or done.stderr.strip().splitlines()[-1]
 
     assert engine() == "django.contrib.sessions.backends.db"
-    assert engine(REDIS_URL="redis://127.0.0.1:6379/0") == "django.contrib.sessions.backends.cache"
+    assert engine(REDIS_URL="redis://127.0.0.1:6379/0") == "marwah.core.sessions"
     assert engine(REDIS_URL="redis://127.0.0.1:6379/0", SESSION_STORE="cached_db") == \
         "django.contrib.sessions.backends.cached_db"
     assert "SESSION_STORE must be db, cache or cached_db" in engine(SESSION_STORE="memory")
+
+
+def test_a_signed_in_request_reads_its_session_and_the_memo_generation_in_one_round_trip(
+        people, redis_sessions, settings, monkeypatch):
+    from django.core.cache.backends.redis import RedisCacheClient
+
+    from marwah.core import memo
+
+    client = Client()
+    assert login(client, "rina").status_code == 302
+    assert client.get("/").status_code == 200
+    reads: list[str] = []
+
+    def counted(name: str):  # type: ignore[no-untyped-def]
+        real = getattr(RedisCacheClient, name)
+
+        def read(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            reads.append(name)
+            return real(self, *args, **kwargs)
+        return read
+
+    for name in ("get", "get_many"):
+        monkeypatch.setattr(RedisCacheClient, name, counted(name))
+    assert client.get("/").status_code == 200
+    assert reads.count("get_many") == 1 and "get" not in reads, reads  # session + generation, nothing else
+    memo.bump()  # a role changed elsewhere: the next request's session read brings the new generation
+    memo._publish()
+    before = memo._state.generation
+    assert client.get("/").status_code == 200 and memo._state.generation != before
+    # A session that is gone still answers as signed out, and the generation is still read.
+    client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session-key-000000000000"
+    assert client.get("/").status_code == 302

@@ -14,6 +14,7 @@ from marwah.pledges.selectors import _CAMPAIGNS
 def _pledge_dirs(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
     _CAMPAIGNS.clear()  # ids are reused between test databases
+    settings.MARWAH_COVERAGE_CACHE_SECONDS = 0  # tests read live figures; test_queries checks the cache
 
 
 @pytest.fixture

@@ -122,6 +122,33 @@ def test_the_coverage_page_statements_are_prepared_on_postgresql(tree, people, p
     assert client.get(url).context["counts"] == pages[0].context["counts"]
 
 
+def test_coverage_figures_are_kept_a_few_seconds_per_unit_and_language(tree, people, pact, launch, as_user, settings):
+    """The figures and tables are the same for every reader of a unit: kept MARWAH_COVERAGE_CACHE_SECONDS,
+    per campaign, unit and language; the reader's own parts (scope, crumbs, manage buttons) stay live."""
+    for name, value in CACHE_SESSIONS.items():
+        setattr(settings, name, value)
+    settings.MARWAH_COVERAGE_CACHE_SECONDS = 5
+    campaign = launch(actor=people.admin, unit=tree.ri, version=pact.versions.first())
+    url = reverse("pledges:campaign", args=[campaign.pk])
+    leader = as_user(people.leader_jateng)
+    first = leader.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        second = leader.get(url)
+    assert second.status_code == 200 and first.context["counts"] == second.context["counts"]
+    assert not any("pledges_tally" in q["sql"] or "pledges_ceremony" in q["sql"] for q in ctx.captured_queries)
+    # Another unit, another entry: a regency's page never shows the province's figures.
+    regency = leader.get(url, {"unit": tree.grobogan.pk})
+    assert regency.context["counts"].in_scope < first.context["counts"].in_scope
+    # A signing shows once the entry has aged out (or at once with the cache off).
+    services.sign(signature=Signature.objects.filter(campaign=campaign, status="pending",
+                                                     unit_path__startswith=tree.jateng.path).first(), method="code")
+    assert leader.get(url).context["counts"].signed == first.context["counts"].signed  # still the kept figures
+    settings.MARWAH_COVERAGE_CACHE_SECONDS = 0
+    assert leader.get(url).context["counts"].signed == first.context["counts"].signed + 1
+    # Outside the leader's scope: still 404, whatever is kept.
+    assert as_user(people.leader_grobogan).get(url, {"unit": tree.jateng.pk}).status_code == 404
+
+
 def test_coverage_rows_are_the_html_format_html_wrote(settings) -> None:
     """The coverage table's rows are written with f-strings and html.escape for speed: the same HTML as
     the format_html version they replaced, names escaped, numbers grouped in the reader's language."""
