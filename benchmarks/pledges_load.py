@@ -104,8 +104,8 @@ class Signers:
         self.rows = [(key, sig) for key, sig in lines if int(sig) in pending]
         self.pos = 0
         self.tmp = Path(tempfile.mkdtemp(prefix="pledges_load_"))
-        print(f"{len(self.rows)} unsigned signers with a session ({settings.SESSION_ENGINE.rsplit('.', 1)[-1]} "
-              "sessions)", flush=True)
+        print(f"{len(self.rows)} unsigned signers with a session (session engine {settings.SESSION_ENGINE})",
+              flush=True)
 
     def take(self, count: int) -> Path:
         if self.pos + count > len(self.rows):
