@@ -75,6 +75,15 @@ def test_signing_post_statements(tree, people, pact, launch, aged, store, monkey
     assert entry.detail == {"campaign": campaign.pk, "method": "code", "late": False}
 
 
+def _coverage_reader(tree, people, pact, launch, as_user, settings) -> tuple[Client, str]:  # type: ignore[no-untyped-def]
+    """The Jawa Tengah leader on a national campaign's coverage page, one signature in; cache sessions."""
+    for name, value in CACHE_SESSIONS.items():
+        setattr(settings, name, value)
+    campaign = launch(actor=people.admin, unit=tree.ri, version=pact.versions.first())
+    services.sign(signature=Signature.objects.get(campaign=campaign, employee__user=people.employee), method="password")
+    return as_user(people.leader_jateng), reverse("pledges:campaign", args=[campaign.pk])
+
+
 # Statements of the coverage page (a province leader, sessions in the cache as in production); the user,
 # the second factor's device, the leader's grants (scope), the children's names and the breadcrumb's
 # ancestors come from the per-process memo (core.memo: its generation is a cache read, Redis here):
@@ -85,12 +94,7 @@ def test_signing_post_statements(tree, people, pact, launch, aged, store, monkey
 #   SELECT pledges_ceremony (ceremonies held in the subtree)
 # None of them reads signatures: the cost does not grow with the number of people.
 def test_coverage_page_statements(tree, people, pact, launch, as_user, settings):
-    for name, value in CACHE_SESSIONS.items():
-        setattr(settings, name, value)
-    campaign = launch(actor=people.admin, unit=tree.ri, version=pact.versions.first())
-    services.sign(signature=Signature.objects.get(campaign=campaign, employee__user=people.employee), method="password")
-    client = as_user(people.leader_jateng)
-    url = reverse("pledges:campaign", args=[campaign.pk])
+    client, url = _coverage_reader(tree, people, pact, launch, as_user, settings)
     client.get(url)
     with CaptureQueriesContext(connection) as ctx:
         page = client.get(url)
@@ -104,12 +108,7 @@ def test_the_coverage_page_statements_are_prepared_on_postgresql(tree, people, p
     the coverage page are planned once per connection, and the page shows the same figures."""
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
-    for name, value in CACHE_SESSIONS.items():
-        setattr(settings, name, value)
-    campaign = launch(actor=people.admin, unit=tree.ri, version=pact.versions.first())
-    services.sign(signature=Signature.objects.get(campaign=campaign, employee__user=people.employee), method="password")
-    client = as_user(people.leader_jateng)
-    url = reverse("pledges:campaign", args=[campaign.pk])
+    client, url = _coverage_reader(tree, people, pact, launch, as_user, settings)
     pages = [client.get(url) for _ in range(3)]
     assert all(page.status_code == 200 for page in pages)
     assert pages[0].context["counts"] == pages[2].context["counts"] and pages[2].context["counts"].signed == 1
