@@ -25,9 +25,10 @@ class SessionStore(CacheSessionStore):
         try:
             found = self._cache.get_many([key, memo.GEN_KEY])  # type: ignore[attr-defined]
         except Exception:  # as Django's: a key the backend refuses resets the session
-            found = {}
-        memo.note_generation(found.get(memo.GEN_KEY))
-        data = found.get(key)
+            found = None  # and the memo reads its generation itself
+        if found is not None:
+            memo.note_generation(found.get(memo.GEN_KEY))
+        data = (found or {}).get(key)
         if data is not None:
             return data  # type: ignore[no-any-return]
         self._session_key = None
