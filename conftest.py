@@ -24,8 +24,10 @@ from marwah.people.models import Employee, EmploymentType
 def _forget_memo():
     # Lookups remembered per process (marwah.core.memo) must not outlive a test's rolled-back rows.
     from marwah.core import memo
+    from marwah.core.cache import forget_kept
 
     memo.clear()
+    forget_kept()
 
 
 @pytest.fixture(autouse=True)

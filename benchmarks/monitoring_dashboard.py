@@ -254,7 +254,7 @@ def levels() -> list[tuple[str, Unit]]:
 def over_http(args: argparse.Namespace) -> int:
     """The dashboard over HTTP at every level; against the floor's /rollup with --floor. 1 if a target is missed."""
     key = session_cookie("bench_hr_ri", levels()[0][1])
-    cookie = {"Cookie": f"sessionid={key}"}
+    cookie = bench_env.browser_cookie(key)
     proc = serve(args)
     missed = 0
     fl = Floor(port=args.floor_port, workers=args.workers) if args.floor else None

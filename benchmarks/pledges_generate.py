@@ -20,6 +20,7 @@ import argparse
 import os
 import sys
 import time
+from importlib import import_module
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -39,6 +40,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.contrib.sessions.backends.cache import SessionStore as CacheSessionStore  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.contrib.sessions.models import Session  # noqa: E402
 from django.core.cache import cache  # noqa: E402
@@ -162,7 +164,8 @@ def make_sessions(campaign, count: int, out: Path = OUT) -> None:
         rows = cur.fetchall()
     until = time.time() + 7 * 86400
     expire = timezone.now() + timezone.timedelta(days=7)
-    in_cache = settings.SESSION_ENGINE.endswith(".cache")
+    # Cache-backed engines (Django's, and marwah.core.sessions built on it) keep the dict under one key.
+    in_cache = issubclass(import_module(settings.SESSION_ENGINE).SessionStore, CacheSessionStore)
     store = SessionStore()
     sessions, cached, lines = [], {}, []
     prefix = f"b{int(time.time()) % 100000:05d}"
@@ -171,8 +174,8 @@ def make_sessions(campaign, count: int, out: Path = OUT) -> None:
         # Stamped an hour ago: every signing also renews the session's idle window (the worst case,
         # "sessions of any age"; IdleSessionMiddleware writes a session at most once a minute).
         data = {"pledges_employee_id": employee_id, "pledges_until": until, "_touched": int(time.time()) - 3600}
-        if in_cache:  # django.contrib.sessions.backends.cache keeps the dict under this key
-            cached["django.contrib.sessions.cache" + key] = data
+        if in_cache:
+            cached[CacheSessionStore(key).cache_key] = data
         else:
             sessions.append(Session(session_key=key, session_data=store.encode(data), expire_date=expire))
         lines.append(f"{key} {sig_id}")

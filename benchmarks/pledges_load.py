@@ -190,7 +190,7 @@ def coverage_http(campaign: Campaign, server: Gunicorn, key: str, seconds: float
     for label, unit in coverage_levels(campaign):
         for page in ("", "belum/"):
             url = f"{server.url}/ikrar/kampanye/{campaign.pk}/{page}?unit={unit.pk}"
-            cookie = {"Cookie": f"sessionid={key}"}
+            cookie = bench_env.browser_cookie(key)
             wrk(url, connections=1, threads=1, duration=max(1, seconds / 5), headers=cookie)  # warm-up
             run = wrk(url, connections=1, threads=1, duration=seconds, headers=cookie)
             if run.errors:
@@ -270,7 +270,7 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915
     with Gunicorn(port=ports[0], workers=args.workers) as server:
         if args.floor:
             with floor(args.floor_port, args.workers, reset=True) as fl:
-                cookie = {"Cookie": f"sessionid={key}"}
+                cookie = bench_env.browser_cookie(key)
                 for label, unit in coverage_levels(campaign):
                     url = f"{server.url}/ikrar/kampanye/{campaign.pk}/?unit={unit.pk}"
                     wrk(url, connections=args.connections, duration=max(1, args.duration / 5), headers=cookie)

@@ -168,7 +168,7 @@ def main() -> int:
     connections.close_all()
     from floor import Floor, compare, wrk
 
-    cookie = {"Cookie": f"sessionid={key}"}
+    cookie = bench_env.browser_cookie(key)
     pages = [("stack: empty page, signed in with 2FA", "/bench/empty/", cookie),
              ("stack: empty page, anonymous", "/bench/empty-public/", {})]
     with Server(args) as server:

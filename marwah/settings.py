@@ -66,7 +66,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "marwah.core.ops.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "marwah.core.csp.CSPMiddleware",  # django-csp's, the common policy text built once
     "marwah.core.middleware.StripNulMiddleware",
     "marwah.core.middleware.HeadAsGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

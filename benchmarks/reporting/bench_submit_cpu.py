@@ -23,6 +23,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import benchdb  # noqa: E402
@@ -59,12 +60,14 @@ def main() -> int:
     token = TOKEN.search(page.content.decode()).group(1)  # type: ignore[union-attr]
 
     def submit(i: int) -> None:
-        response = client.post(url, {
+        # Urlencoded, as a browser posts this form without files (and submit.lua does).
+        response = client.post(url, urlencode({
             "csrfmiddlewaretoken": token, "kind": "sv_nonphysical",
             "narrative": f"Laporan uji nomor {i}: ucapan bernada seksual saat rapat. " * 4,
             "when_text": "minggu lalu", "institution": str(institution), "unit": str(unit),
             "where_text": "ruang rapat", "accused_text": f"Orang {os.urandom(6).hex()}",
-            "witnesses_text": "", "identity_mode": "anonymous"}, HTTP_REFERER="http://testserver/lapor/")
+            "witnesses_text": "", "identity_mode": "anonymous"}), content_type="application/x-www-form-urlencoded",
+            HTTP_REFERER="http://testserver/lapor/")
         if response.status_code != 302 or not response["Location"].endswith("/lapor/terkirim/"):
             raise SystemExit(f"submission {i} failed: {response.status_code} {response.content[:400]!r}")
 
@@ -109,6 +112,8 @@ def main() -> int:
         stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
         stats.print_callees(r"services.py.*\((submit_report|_store_report|open_case)\)|views.py.*\(report_form\)")
         print(out.getvalue())
+        if os.environ.get("PROFILE_DUMP"):
+            profiler.dump_stats(os.environ["PROFILE_DUMP"])
     return 0
 
 

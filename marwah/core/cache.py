@@ -8,10 +8,16 @@ makes three such calls. Here one client per pool is kept; redis-py clients are s
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+
+T = TypeVar("T")
 
 
 class _ReusingClient(RedisCacheClient):
@@ -32,3 +38,36 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _ReusingClient
+
+
+# --- Kept figures: this process's copy in front of the shared cache ---------------------------------
+
+# Bounded: a kept page body is up to ~75 KB (the national dashboard), and a worker stays under 100 MB.
+_local = LocMemCache("marwah-kept", {"MAX_ENTRIES": 64, "CULL_FREQUENCY": 4})
+
+
+def kept(key: str, ttl: float, build: Callable[[], T]) -> T:
+    """`build()`, kept `ttl` seconds for every reader: from this process's memory, else from the shared
+    cache (Redis in production), else built and stored in both. A value is never older than `ttl`
+    seconds since it was built, whichever copy answers: the shared copy carries its build time and this
+    process keeps it only for what is left. The process copy spares the shared cache's round trip
+    and the transfer of a large page body (issue 14). `ttl` 0 builds every time."""
+    if ttl <= 0:
+        return build()
+    key = f"kept:{key}"  # its own keys: what older code stored under the same name has another shape
+    found = _local.get(key)
+    if found is None:
+        now = time.time()
+        found = cache.get(key)
+        if found is None:
+            found = (now, build())
+            cache.set(key, found, ttl)
+        left = ttl - (now - found[0])
+        if left > 0:
+            _local.set(key, found, left)
+    return found[1]  # type: ignore[no-any-return]
+
+
+def forget_kept() -> None:
+    """Drop this process's copies (tests, whose rolled-back rows must not be remembered)."""
+    _local.clear()

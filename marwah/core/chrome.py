@@ -10,11 +10,14 @@ The HTML stays in the template; with DEBUG on it is rendered every time, so edit
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString, mark_safe
@@ -61,3 +64,93 @@ def header(request: HttpRequest, csrf_token: str) -> SafeString:
     values = {"csrf": escape(csrf_token), "next": escape(request.get_full_path()),
               "nav": str(nav_menu(request)) if authenticated else ""}
     return mark_safe("".join(text + (values[slot] if slot else "") for text, slot in parts))  # noqa: S308
+
+
+# --- Whole pages around content that is already HTML --------------------------------------------------
+
+# A slot's marker: invisible separators around its name, as the header's.
+_PAGE_SLOT = re.compile("\u2063page:([a-z_]+)\u2063")
+_pages: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+# For content kept across readers: `{% csrf_token %}` rendered with this as the token; `page()` puts
+# the request's own token in its place.
+CSRF_SLOT = mark_safe("\u2063page:csrf\u2063")  # noqa: S308  (a constant marker)
+
+
+def page_token(request: HttpRequest) -> str:
+    """The page's masked CSRF token, one per response however many forms and renders ask for it."""
+    token = getattr(request, "_marwah_csrf", None)
+    if token is None:
+        token = get_token(request) or "NOTPROVIDED"
+        request._marwah_csrf = token  # type: ignore[attr-defined]
+    return str(token)
+
+
+def _pending_messages(request: HttpRequest) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def _shell(template_name: str, slots: tuple[str, ...], authenticated: bool) -> list[tuple[str, str]]:
+    """`template_name` rendered with a marker for every slot, the CSRF token and the header, split at them."""
+    def mark(name: str) -> SafeString:
+        return mark_safe(f"\u2063page:{name}\u2063")  # noqa: S308  (a constant marker)
+
+    html = get_template(template_name).render({
+        **{name: mark(name) for name in slots}, "csrf_token": mark("csrf"), "page_header": mark("header"),
+        "DEMO_MODE": settings.DEMO_MODE, "chrome_urls": chrome_urls(), "messages": (),
+        "user": _SHELL_USER[authenticated], "request": _ShellRequest(mark("nonce")),
+    })
+    out: list[tuple[str, str]] = []
+    at = 0
+    for found in _PAGE_SLOT.finditer(html):
+        out.append((html[at:found.start()], found.group(1)))
+        at = found.end()
+    out.append((html[at:], ""))
+    return out
+
+
+class _ShellUser:
+    """What a page template may ask of the user in its shell: only whether someone is signed in."""
+
+    def __init__(self, authenticated: bool) -> None:
+        self.is_authenticated = authenticated
+
+
+_SHELL_USER = {True: _ShellUser(True), False: _ShellUser(False)}
+
+
+class _ShellRequest:
+    """What a page template may ask of the request in its shell: the response's CSP nonce (a page that
+    inlines its critical CSS), filled in per request."""
+
+    def __init__(self, nonce: SafeString) -> None:
+        self.csp_nonce = nonce
+
+
+def page(request: HttpRequest, template_name: str, slots: dict[str, str], *, status: int = 200) -> HttpResponse:
+    """`render(request, template_name, slots)` for a page whose template only places `slots` (HTML
+    rendered before, kept for many readers) inside base.html: the page around them is rendered once
+    per process for each template, language and sign-in state, and each request joins its parts
+    with its own CSRF token, header and slots (~0.4 ms of template work less per view, issue 14).
+    The template may use nothing from the request but `csrf_token`, `user.is_authenticated` and
+    `request.csp_nonce`; an HTML slot may hold `CSRF_SLOT` where its forms' token goes.
+    A page with messages to show, or any page with DEBUG on, is rendered by the template engine."""
+    if settings.DEBUG or _pending_messages(request):
+        return render(request, template_name, slots, status=status)
+    user = getattr(request, "user", None)
+    authenticated = bool(user is not None and user.is_authenticated)
+    key = (template_name, tuple(slots), get_language(), authenticated, get_urlconf(), get_script_prefix())
+    parts = _pages.get(key)
+    if parts is None:
+        parts = _pages[key] = _shell(template_name, tuple(slots), authenticated)
+    token = page_token(request)
+    values: dict[str, str] = {"csrf": escape(token), "header": header(request, token)}
+    if any(slot == "nonce" for _text, slot in parts):  # asked for only by pages that use it: CSP adds it then
+        values["nonce"] = escape(str(request.csp_nonce))  # type: ignore[attr-defined]
+    for name, value in slots.items():
+        if not isinstance(value, SafeString):
+            value = escape(value)
+        elif CSRF_SLOT in value:
+            value = value.replace(CSRF_SLOT, values["csrf"])
+        values[name] = value
+    return HttpResponse("".join(text + (values[slot] if slot else "") for text, slot in parts), status=status)

@@ -9,14 +9,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -24,6 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 from marwah.accounts.models import User
 from marwah.accounts.selectors import grants
 from marwah.audit.services import record
+from marwah.core import chrome
+from marwah.core.cache import kept
 from marwah.monitoring import periods, selectors, services
 from marwah.monitoring import render as rendering
 from marwah.monitoring.access import REPORT_READERS, REPORTERS
@@ -52,31 +53,31 @@ def _picker(request: HttpRequest, period: Any) -> dict[str, Any]:
                 ("custom", _("Custom"))]}
 
 
-def _dashboard_body(request: HttpRequest, user: User, unit: Any, period: Any) -> tuple[str, list[Any] | None]:
+def _dashboard_body(request: HttpRequest, user: User, unit: Any, period: Any) -> SafeString:
     """The dashboard below the page header, rendered once and kept for MARWAH_MONITORING_CACHE_SECONDS
     (60 s) per unit, period, language and what the user holds: the roles over the unit (the sections
     and the report link) and the roots (the trail and "your units"). Rendering the sections and the
-    header around them cost ~1 ms of every view (issue 14); the figures were already kept 60 s."""
+    header around them cost ~1 ms of every view (issue 14); the figures were already kept 60 s.
+    Kept in the shared cache and in this process (`core.cache.kept`), never older than the interval."""
     ttl = int(getattr(settings, "MARWAH_MONITORING_CACHE_SECONDS", 60))
     roots = selectors.root_units(user)
     roles = ",".join(sorted({g.role for g in grants(user) if unit.path.startswith(g.path)}))
     key = (f"monitoring:dash:{unit.pk}:{period.kind}:{period.start}:{period.end}:{roles}:"
            f"{'|'.join(r.path for r in roots)}:{get_language()}")
-    html = cache.get(key) if ttl else None
-    if html is not None:
-        return mark_safe(html), None  # noqa: S308 - our own rendered template, cached
+    html = kept(key, ttl, lambda: _render_dashboard_body(request, user, unit, period, roots))
+    return mark_safe(html)  # noqa: S308 - our own rendered template, kept
+
+
+def _render_dashboard_body(request: HttpRequest, user: User, unit: Any, period: Any, roots: list[Any]) -> str:
     sections = selectors.published_sections(user, unit, period)
     query = periods.query_for(period)
-    html = render_to_string("monitoring/_dashboard_body.html", {
+    return render_to_string("monitoring/_dashboard_body.html", {
         "unit": unit, "period_label": periods.label(period), "previous_label": periods.label(period.previous()),
         "query": query, "picker": _picker(request, period), "sections": sections,
         "trail": [u for u in ancestors(unit) if any(u.path.startswith(r.path) for r in roots)],
         "roots": roots if len(roots) > 1 else [], "can_report": selectors.can_report(user, unit),
         "threshold": selectors.threshold(),
     }, request=request)
-    if ttl:
-        cache.set(key, html, ttl)
-    return html, sections
 
 
 @login_required
@@ -85,8 +86,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     unit = selectors.dashboard_unit(user, request.GET.get("unit"))
     period = _period(request)
-    body, sections = _dashboard_body(request, user, unit, period)
-    return render(request, "monitoring/dashboard.html", {"unit": unit, "body": body, "sections": sections})
+    return chrome.page(request, "monitoring/dashboard.html", {"body": _dashboard_body(request, user, unit, period)})
 
 
 @login_required

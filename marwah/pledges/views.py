@@ -14,7 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -33,6 +32,8 @@ from django_ratelimit.decorators import ratelimit
 from marwah.accounts.models import User
 from marwah.accounts.signals import password_verified
 from marwah.audit.services import record
+from marwah.core import chrome
+from marwah.core.cache import kept
 from marwah.core.dbrouter import replica_reads
 from marwah.core.links import fixed_url
 from marwah.core.params import parse_page
@@ -146,11 +147,14 @@ def _sign_page(request: HttpRequest, signature: Signature, form: ConfirmSignForm
     else:
         fields = services.signature_fields(signature, place=signature.campaign.place, day=timezone.localdate())
         text = services.fill(signature.campaign.version.body, fields)
-    return render(request, "pledges/sign.html", {
+    content = render_to_string("pledges/_sign_body.html", {
         "signature": signature, "campaign": signature.campaign, "body": to_html(text), "form": form,
         "need_password": need_password, "late": timezone.localdate() > signature.campaign.deadline,
         "closed": closed,
-    }, status=status)
+    }, request=request)
+    # The page around the content (inline CSS under the response's nonce, scripts) is kept: core.chrome.page.
+    return chrome.page(request, "pledges/sign.html", {"title": signature.campaign.version.title, "content": content},
+                       status=status)
 
 
 @login_not_required
@@ -311,18 +315,37 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     campaign = selectors.get_campaign_for_user(user, pk)
     unit = selectors.coverage_unit(user, campaign, request.GET.get("unit"))
-    figures = _coverage_figures(campaign, unit)
     crumbs = []
     if unit.pk != campaign.unit_id:
         from marwah.orgs.selectors import ancestors
 
         crumbs = [u for u in ancestors(unit) if u.path.startswith(campaign.unit_path)
                   and selectors.has_role(user, selectors.READERS, u)]
-    return render(request, "pledges/campaign_detail.html", {
-        "campaign": campaign, "unit": unit, "figures": figures, "counts": figures.counts, "own": figures.own,
-        "crumbs": crumbs, "links": _campaign_links(campaign.pk), "can_manage": selectors.can_manage(user, unit),
-        "deadline": date_format(campaign.deadline, "j F Y"),  # in the reader's language, not always Indonesian
-    })
+    body = _campaign_body(campaign, unit, crumbs, can_manage=selectors.can_manage(user, unit))
+    # The page around it is kept too (core.chrome.page): the national page is opened by every province at once.
+    return chrome.page(request, "pledges/campaign_detail.html", {"title": campaign.title, "body": body})
+
+
+def _campaign_body(campaign: Campaign, unit: Unit, crumbs: list[Unit], *, can_manage: bool) -> SafeString:
+    """The page's content, kept as its figures are (MARWAH_COVERAGE_CACHE_SECONDS) for every reader who
+    sees the same thing: the same campaign as it now stands, unit, trail, language and right to manage.
+    Its forms carry the reader's own CSRF token (`chrome.CSRF_SLOT`, filled in by `chrome.page`)."""
+    ttl = int(getattr(settings, "MARWAH_COVERAGE_CACHE_SECONDS", 5))
+    state = (campaign.title, campaign.status, campaign.version_id, campaign.deadline, campaign.last_reminder_at,
+             campaign.unit_id, [(u.pk, u.name) for u in crumbs])
+    digest = hashlib.sha256(repr(state).encode()).hexdigest()[:24]
+    key = f"pledges:campaign-body:{campaign.pk}:{unit.pk}:{get_language()}:{int(can_manage)}:{digest}"
+
+    def build() -> str:
+        figures = _coverage_figures(campaign, unit)
+        return str(render_to_string("pledges/_campaign_body.html", {
+            "campaign": campaign, "unit": unit, "figures": figures, "counts": figures.counts, "own": figures.own,
+            "crumbs": crumbs, "links": _campaign_links(campaign.pk), "can_manage": can_manage,
+            "deadline": date_format(campaign.deadline, "j F Y"),  # in the reader's language, not always Indonesian
+            "csrf_token": chrome.CSRF_SLOT,
+        }))
+
+    return mark_safe(kept(key, ttl, build))  # noqa: S308  (rendered here)
 
 
 @dataclass(frozen=True)
@@ -336,30 +359,28 @@ class CoverageFigures:
 def _coverage_figures(campaign: Campaign, unit: Unit) -> CoverageFigures:
     """The unit's figures, its units' table and its ceremonies: the same for every reader allowed to open
     the unit (the scope is checked before), so rendered once and kept MARWAH_COVERAGE_CACHE_SECONDS (5 s)
-    per campaign, unit and language. A leader's refresh shows signings at most that old; the national
-    page, opened by every province at once during a campaign, reads the tallies once per interval
-    instead of three statements and a table render per view (issue 14, target 4)."""
+    per campaign, unit and language, in the shared cache and in this process (`core.cache.kept`). A
+    leader's refresh shows signings at most that old; the national page, opened by every province at
+    once during a campaign, reads the tallies once per interval instead of three statements and a
+    table render per view (issue 14, target 4)."""
     ttl = int(getattr(settings, "MARWAH_COVERAGE_CACHE_SECONDS", 5))
     key = f"pledges:coverage:{campaign.pk}:{unit.pk}:{get_language()}"
-    found = cache.get(key) if ttl else None
-    if found is not None:
-        summary, tables, counts, own = found
-        return CoverageFigures(mark_safe(summary), mark_safe(tables), counts, own)  # noqa: S308  (rendered here)
+    summary, tables, counts, own = kept(key, ttl, lambda: _render_coverage(campaign, unit))
+    return CoverageFigures(mark_safe(summary), mark_safe(tables), counts, own)  # noqa: S308  (rendered here)
+
+
+def _render_coverage(campaign: Campaign, unit: Unit) -> tuple[str, str, Counts, Counts]:
     counts, children = selectors.coverage(campaign, unit)
     own = counts
     if children:
         own = Counts(counts.in_scope - sum(c.counts.in_scope for c in children),
                      counts.signed - sum(c.counts.signed for c in children),
                      counts.late - sum(c.counts.late for c in children))
-    figures = CoverageFigures(
-        render_to_string("pledges/_coverage_summary.html", {"unit": unit, "counts": counts}),
-        render_to_string("pledges/_coverage_tables.html", {
-            "children": children, "rows_html": _coverage_rows(unit, own, children),
-            "ceremonies": selectors.ceremonies(campaign, unit)}),
-        counts, own)
-    if ttl:
-        cache.set(key, (str(figures.summary), str(figures.tables), counts, own), ttl)
-    return figures
+    summary = render_to_string("pledges/_coverage_summary.html", {"unit": unit, "counts": counts})
+    tables = render_to_string("pledges/_coverage_tables.html", {
+        "children": children, "rows_html": _coverage_rows(unit, own, children),
+        "ceremonies": selectors.ceremonies(campaign, unit)})
+    return str(summary), str(tables), counts, own
 
 
 _CAMPAIGN_LINKS = {"pending": "pledges:campaign_pending", "remind": "pledges:campaign_remind",

@@ -45,3 +45,102 @@ def test_static_urls_are_remembered_as_the_storage_gives_them() -> None:
     for name in ("marwah/app.css", "marwah/app.js", "marwah/app.css"):
         assert staticfiles_storage.url(name) == CompressedManifestStaticFilesStorage.url(staticfiles_storage, name)
     assert ("marwah/app.css", False) in {key[:2] for key in staticfiles_storage._urls}
+
+
+# --- core.chrome.page: the page kept around content that is already HTML --------------------------------
+
+def _tokens_out(html: str) -> str:
+    import re
+
+    return re.sub(r"\b[A-Za-z0-9]{64}\b", "TOKEN", html)
+
+
+def test_a_kept_page_is_the_page_the_template_engine_renders(people, as_user, settings) -> None:
+    from django.urls import reverse
+
+    client = as_user(people.hr)
+    url = reverse("monitoring:dashboard")
+    for language in ("id", "en"):
+        client.cookies["django_language"] = language
+        settings.DEBUG = False
+        client.get(url)  # the first view renders the body and the page around it, once per process
+        kept = client.get(url)
+        settings.DEBUG = True  # with DEBUG the template engine renders every page
+        rendered = client.get(url)
+        assert kept.status_code == rendered.status_code == 200
+        assert kept.context is None and rendered.context is not None  # two paths...
+        assert _tokens_out(kept.content.decode()) == _tokens_out(rendered.content.decode())  # ...one page
+        assert f'<html lang="{language}">' in kept.content.decode()
+    token = _tokens_out(kept.content.decode()).count("TOKEN")
+    assert token >= 3  # htmx's header, the language form, the logout form: each with the page's token
+
+
+def test_a_kept_page_escapes_plain_slots_and_keeps_html_slots(rf, people, settings) -> None:
+    from django.contrib.sessions.backends.cache import SessionStore
+    from django.utils.safestring import mark_safe
+
+    from marwah.core import chrome
+
+    settings.DEBUG = False
+    request = rf.get("/monitoring/")
+    request.session, request.user = SessionStore(), people.hr
+    html = chrome.page(request, "monitoring/dashboard.html", {"body": "<b>&</b>"}).content.decode()
+    assert "&lt;b&gt;&amp;&lt;/b&gt;" in html and "<b>&</b>" not in html
+    html = chrome.page(request, "monitoring/dashboard.html", {"body": mark_safe("<b>ok</b>")}).content.decode()
+    assert "<b>ok</b>" in html
+
+
+def test_a_page_with_messages_is_rendered_with_them(people, as_user) -> None:
+    from django.urls import reverse
+
+    # A period the dashboard cannot read: it says so in a message, on the page it answers with.
+    response = as_user(people.hr).get(reverse("monitoring:dashboard"), {"period": "fortnight"})
+    assert response.status_code == 200 and response.context is not None
+    assert 'class="messages"' in response.content.decode()
+
+
+def test_the_shell_of_a_page_is_not_shared_across_sign_in_states_or_languages(rf, people, settings) -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.cache import SessionStore
+    from django.utils import translation
+
+    from marwah.core import chrome
+
+    settings.DEBUG = False
+    signed_in, anonymous = rf.get("/monitoring/"), rf.get("/monitoring/")
+    signed_in.session, signed_in.user = SessionStore(), people.hr
+    anonymous.session, anonymous.user = SessionStore(), AnonymousUser()
+    staff = chrome.page(signed_in, "monitoring/dashboard.html", {"body": ""}).content.decode()
+    public = chrome.page(anonymous, "monitoring/dashboard.html", {"body": ""}).content.decode()
+    assert 'id="main-nav"' in staff and 'id="main-nav"' not in public
+    with translation.override("en"):
+        english = chrome.page(signed_in, "monitoring/dashboard.html", {"body": ""}).content.decode()
+    assert '<html lang="en">' in english and '<html lang="id">' in staff
+
+
+# --- core.cache.kept: this process's copy in front of the shared cache -------------------------------------
+
+def test_kept_values_are_built_once_and_never_older_than_their_interval(monkeypatch, settings) -> None:
+    import time as real_time
+
+    from marwah.core import cache as kept_cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kept"}}
+    now = [1_000_000.0]
+    monkeypatch.setattr(kept_cache.time, "time", lambda: now[0])
+    monkeypatch.setattr("django.core.cache.backends.locmem.time.time", lambda: now[0])
+    builds: list[int] = []
+
+    def build() -> str:
+        builds.append(1)
+        return f"v{len(builds)}"
+
+    assert kept_cache.kept("k", 10, build) == "v1"
+    now[0] += 4
+    assert kept_cache.kept("k", 10, build) == "v1" and len(builds) == 1  # from this process
+    kept_cache.forget_kept()  # another process: the shared copy, 4 s old, is kept for the 6 s left
+    assert kept_cache.kept("k", 10, build) == "v1" and len(builds) == 1
+    now[0] += 6.5
+    assert kept_cache.kept("k", 10, build) == "v2"  # 10.5 s after the first build: built again
+    assert kept_cache.kept("other", 0, build) == "v3" and kept_cache.kept("other", 0, build) == "v4"  # 0: every time
+    _ = real_time

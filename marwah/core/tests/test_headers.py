@@ -128,3 +128,66 @@ def test_other_pages_keep_style_src_self_without_a_nonce(db):
 def test_each_response_gets_its_own_nonce(db):
     first, second = (_csp(Client().get("/ikrar/kode/")) for _ in range(2))
     assert "'nonce-" in first and first != second
+
+
+# marwah.core.csp: the common policy text is built once; anything that changes it goes through django-csp.
+
+def _through_csp(view_response, *, path="/x/", nonce=False):  # type: ignore[no-untyped-def]
+    from django.test import RequestFactory
+
+    from marwah.core.csp import CSPMiddleware
+
+    request = RequestFactory().get(path)
+    middleware = CSPMiddleware(lambda r: view_response)
+    middleware.process_request(request)
+    if nonce:
+        str(request.csp_nonce)
+    return request, middleware.process_response(request, view_response)
+
+
+def test_the_kept_policy_is_the_one_django_csp_builds():
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    _, response = _through_csp(HttpResponse("ok"))
+    assert response["Content-Security-Policy"] == build_policy()
+    assert "Content-Security-Policy-Report-Only" not in response
+
+
+def test_a_view_that_changes_the_policy_gets_its_change(settings):
+    from django.http import HttpResponse
+
+    response = HttpResponse("ok")
+    response._csp_update = {"img-src": ["https://tiles.example"]}  # what @csp_update sets
+    _, answered = _through_csp(response)
+    assert "img-src 'self' data: https://tiles.example" in answered["Content-Security-Policy"]
+    _, nonced = _through_csp(HttpResponse("ok"), nonce=True)
+    assert "'nonce-" in nonced["Content-Security-Policy"]
+
+
+def test_exempt_and_excluded_responses_get_no_header(settings):
+    from django.http import HttpResponse
+
+    exempt = HttpResponse("ok")
+    exempt._csp_exempt = True
+    assert "Content-Security-Policy" not in _through_csp(exempt)[1]
+    settings.CONTENT_SECURITY_POLICY = {**settings.CONTENT_SECURITY_POLICY, "EXCLUDE_URL_PREFIXES": ["/skip/"]}
+    assert "Content-Security-Policy" not in _through_csp(HttpResponse("ok"), path="/skip/a")[1]
+    assert "Content-Security-Policy" in _through_csp(HttpResponse("ok"), path="/x/")[1]
+
+
+def test_a_settings_change_rebuilds_the_policy(settings):
+    from django.http import HttpResponse
+
+    _through_csp(HttpResponse("ok"))
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert _through_csp(HttpResponse("ok"))[1]["Content-Security-Policy"] == "default-src 'none'"
+
+
+def test_a_nonce_asked_for_after_the_header_is_an_error():
+    from csp.exceptions import CSPNonceError
+    from django.http import HttpResponse
+
+    request, _ = _through_csp(HttpResponse("ok"))
+    with pytest.raises(CSPNonceError):
+        str(request.csp_nonce)

@@ -226,3 +226,32 @@ def test_unticked_agreement_gets_a_specific_message(people, tree):
         assert not form.is_valid()
         message = form.errors["agree"][0]
     assert "tidak boleh kosong" not in message.lower() and "centang" in message.lower()
+
+
+def test_the_sign_page_is_whole_in_both_paths_and_its_style_carries_the_responses_nonce(
+        tree, people, pact, launch, as_user, settings):
+    """The sign page is joined from a kept shell (core.chrome.page): the inline CSS is under this response's
+    CSP nonce, the form under the signer's own CSRF token, and the page is the one the template engine
+    renders (DEBUG on renders it whole every time)."""
+    import re
+
+    campaign = launch(actor=people.admin, unit=tree.grobogan, version=pact.versions.first())
+    signature = _sig(campaign, people.employee)
+    client = as_user(people.employee)
+    url = reverse("pledges:sign", args=[signature.pk])
+    client.get(url)
+    pages = []
+    for debug in (False, True):
+        settings.DEBUG = debug
+        response = client.get(url)
+        html = response.content.decode()
+        nonce = re.search(r"style-src 'self' 'nonce-([A-Za-z0-9+/=]+)'", response["Content-Security-Policy"])
+        assert nonce and html.count("<style") == 1 and f'<style nonce="{nonce.group(1)}">' in html
+        assert "\u2063" not in html and 'name="csrfmiddlewaretoken"' in html
+        pages.append(re.sub(r"\b[A-Za-z0-9]{64}\b|nonce(-|=\")[A-Za-z0-9+/=]+", "X", html))
+    assert pages[0] == pages[1]
+    settings.DEBUG = False
+    signed = client.post(url, {"agree": "on", "password": PASSWORD})
+    assert signed.status_code == 200
+    signature.refresh_from_db()
+    assert signature.verify_code in signed.content.decode() and "<style nonce=" in signed.content.decode()
