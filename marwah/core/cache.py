@@ -39,6 +39,14 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = _ReusingClient
 
+    def replace(self, key: str, value: Any, timeout: int) -> bool:
+        """Set `key` only if it is there (Redis SET … XX): one round trip where Django's cache sessions
+        read the key and then write it. False, with nothing written, when the key is gone."""
+        base: Any = self._cache
+        key = self.make_and_validate_key(key)
+        client = base.get_client(key, write=True)
+        return bool(client.set(key, base._serializer.dumps(value), ex=timeout, xx=True))
+
 
 # --- Kept figures: this process's copy in front of the shared cache ---------------------------------
 

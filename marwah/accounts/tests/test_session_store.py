@@ -103,3 +103,32 @@ def test_a_signed_in_request_reads_its_session_and_the_memo_generation_in_one_ro
     # A session that is gone still answers as signed out, and the generation is still read.
     client.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session-key-000000000000"
     assert client.get("/").status_code == 302
+
+
+def test_a_changed_session_is_written_in_one_command_and_an_ended_one_is_not_brought_back(
+        people, redis_sessions, settings):
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.core.cache.backends.redis import RedisCacheClient
+
+    from marwah.core.sessions import SessionStore
+
+    store = SessionStore()
+    store["a"] = 1
+    store.create()
+    key = store.session_key
+    again = SessionStore(key)
+    again["a"] = 2
+    calls: list[str] = []
+    real_get = RedisCacheClient.get
+    RedisCacheClient.get = lambda self, *a, **k: calls.append("get") or real_get(self, *a, **k)  # type: ignore
+    try:
+        again.save()
+    finally:
+        RedisCacheClient.get = real_get  # type: ignore[method-assign]
+    assert calls == [] and SessionStore(key)["a"] == 2  # written, without reading it first
+    assert 0 < _ttl(key) <= settings.SESSION_COOKIE_AGE
+    SessionStore(key).delete()  # logged out elsewhere meanwhile
+    again["a"] = 3
+    with pytest.raises(UpdateError):
+        again.save()
+    assert _ttl(key) == -2  # not brought back
