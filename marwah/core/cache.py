@@ -54,26 +54,41 @@ class RedisCache(DjangoRedisCache):
 _local = LocMemCache("marwah-kept", {"MAX_ENTRIES": 64, "CULL_FREQUENCY": 4})
 
 
+# A copy past its interval may still answer for this long, and only while another process rebuilds it.
+REBUILD_GRACE = 30.0
+
+
 def kept(key: str, ttl: float, build: Callable[[], T]) -> T:
     """`build()`, kept `ttl` seconds for every reader: from this process's memory, else from the shared
-    cache (Redis in production), else built and stored in both. A value is never older than `ttl`
-    seconds since it was built, whichever copy answers: the shared copy carries its build time and this
-    process keeps it only for what is left. The process copy spares the shared cache's round trip
+    cache (Redis in production), else built and stored in both. Copies carry their build time, so a
+    value is not served past `ttl` seconds since it was built — except while another process rebuilds
+    it: then the copy at hand answers (for at most REBUILD_GRACE more seconds) instead of every process
+    rebuilding the same figures at the same moment (the processes' copies expire together; the national
+    dashboard's figures take ~100 ms to compute). The process copy spares the shared cache's round trip
     and the transfer of a large page body (issue 14). `ttl` 0 builds every time."""
     if ttl <= 0:
         return build()
     key = f"kept:{key}"  # its own keys: what older code stored under the same name has another shape
+    now = time.time()
     found = _local.get(key)
-    if found is None:
-        now = time.time()
-        found = cache.get(key)
-        if found is None:
-            found = (now, build())
-            cache.set(key, found, ttl)
-        left = ttl - (now - found[0])
-        if left > 0:
-            _local.set(key, found, left)
-    return found[1]  # type: ignore[no-any-return]
+    if found is not None and now - found[0] < ttl:
+        return found[1]  # type: ignore[no-any-return]
+    shared = cache.get(key)
+    if shared is not None and now - shared[0] < ttl:
+        _local.set(key, shared, ttl + REBUILD_GRACE - (now - shared[0]))
+        return shared[1]  # type: ignore[no-any-return]
+    stale = shared if shared is not None else found
+    lock = f"{key}:rebuilding"
+    if stale is not None and not cache.add(lock, 1, REBUILD_GRACE):
+        return stale[1]  # type: ignore[no-any-return]
+    try:
+        fresh = (now, build())  # stamped when the build began: its figures are at least that old
+        cache.set(key, fresh, ttl + REBUILD_GRACE)
+        _local.set(key, fresh, ttl + REBUILD_GRACE)
+    finally:
+        if stale is not None:
+            cache.delete(lock)
+    return fresh[1]
 
 
 def forget_kept() -> None:

@@ -121,7 +121,6 @@ def test_the_shell_of_a_page_is_not_shared_across_sign_in_states_or_languages(rf
 # --- core.cache.kept: this process's copy in front of the shared cache -------------------------------------
 
 def test_kept_values_are_built_once_and_never_older_than_their_interval(monkeypatch, settings) -> None:
-    import time as real_time
 
     from marwah.core import cache as kept_cache
 
@@ -138,9 +137,28 @@ def test_kept_values_are_built_once_and_never_older_than_their_interval(monkeypa
     assert kept_cache.kept("k", 10, build) == "v1"
     now[0] += 4
     assert kept_cache.kept("k", 10, build) == "v1" and len(builds) == 1  # from this process
-    kept_cache.forget_kept()  # another process: the shared copy, 4 s old, is kept for the 6 s left
+    kept_cache.forget_kept()  # another process: the shared copy, 4 s old, answers
     assert kept_cache.kept("k", 10, build) == "v1" and len(builds) == 1
     now[0] += 6.5
     assert kept_cache.kept("k", 10, build) == "v2"  # 10.5 s after the first build: built again
     assert kept_cache.kept("other", 0, build) == "v3" and kept_cache.kept("other", 0, build) == "v4"  # 0: every time
-    _ = real_time
+
+
+def test_a_kept_value_past_its_interval_answers_only_while_another_process_rebuilds_it(monkeypatch, settings) -> None:
+    from django.core.cache import cache
+
+    from marwah.core import cache as kept_cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kept2"}}
+    now = [2_000_000.0]
+    monkeypatch.setattr(kept_cache.time, "time", lambda: now[0])
+    monkeypatch.setattr("django.core.cache.backends.locmem.time.time", lambda: now[0])
+    assert kept_cache.kept("k", 10, lambda: "old") == "old"
+    now[0] += 11
+    assert cache.add("kept:k:rebuilding", 1, 30)  # another process has begun the rebuild
+    assert kept_cache.kept("k", 10, lambda: "new") == "old"  # the copy at hand, not a second rebuild
+    cache.delete("kept:k:rebuilding")  # it failed, or is done without storing: this process rebuilds
+    assert kept_cache.kept("k", 10, lambda: "new") == "new"
+    now[0] += 11 + kept_cache.REBUILD_GRACE  # past the grace: nothing stale is left to answer with
+    assert cache.add("kept:k:rebuilding", 1, 30)
+    assert kept_cache.kept("k", 10, lambda: "newest") == "newest"
