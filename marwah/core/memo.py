@@ -140,7 +140,7 @@ def connect() -> None:
 
     request_started.connect(_on_request_started, dispatch_uid="memo.request_started")
     for label in ("accounts.RoleAssignment", "reporting.UserKey", "orgs.Unit", "orgs.Institution",
-                  "rules.RuleOverride", "cases.DeadlinePolicy"):
+                  "rules.RuleOverride", "cases.DeadlinePolicy", "pledges.Campaign"):
         post_save.connect(_on_change, sender=label, dispatch_uid=f"memo.save.{label}")
         post_delete.connect(_on_change, sender=label, dispatch_uid=f"memo.delete.{label}")
     for label in ("otp_totp.TOTPDevice", "otp_static.StaticDevice"):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from marwah.accounts.models import Role, User
 from marwah.accounts.selectors import grants, has_role, path_q, role_paths
+from marwah.core import memo
 from marwah.core.params import parse_id
 from marwah.core.pg import hot_cursor
 from marwah.core.prepared import Prepared
@@ -216,10 +217,23 @@ _MAX_ID = 2**63 - 1
 
 
 def get_campaign_for_user(user: User, pk: int, roles: tuple[str, ...] = READERS) -> Campaign:
-    found = _CAMPAIGN.objects(router.db_for_read(Campaign), pk=pk) if 0 < pk <= _MAX_ID else []
-    if not found or not reaches(user, found[0], roles):
+    """The campaign, if the user holds one of `roles` over it; 404 otherwise. The row is remembered per
+    process (`core.memo`): every write to a campaign bumps the memo's generation, which every request
+    reads with its session, so a closed campaign shows as closed at once on every server. Callers must
+    not change the instance they get."""
+    if not 0 < pk <= _MAX_ID:
         raise Http404
-    return found[0]
+    campaign = memo.get("pledges.campaign", pk, lambda: _campaign_row(pk))  # raises Http404: nothing kept
+    if not reaches(user, campaign, roles):
+        raise Http404
+    return campaign
+
+
+def _campaign_row(pk: int) -> Campaign:
+    found = _CAMPAIGN.objects(router.db_for_read(Campaign), pk=pk)
+    if not found:
+        raise Http404  # not remembered: unknown ids must not fill the memo
+    return found[0]  # type: ignore[no-any-return]
 
 
 def coverage_unit(user: User, campaign: Campaign, unit_id: Any = None, roles: tuple[str, ...] = READERS) -> Unit:

@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from marwah.audit.services import chained_append, record
+from marwah.core import memo
 from marwah.core.pg import hot_cursor
 from marwah.core.tasks import enqueue_on_commit
 from marwah.orgs.models import SEGMENT, Institution, Unit, decode_path
@@ -202,6 +203,7 @@ def sync_scope(*, campaign: Campaign, actor: Any = None) -> int:
                 chunk)
         if added:
             Campaign.objects.filter(pk=campaign.pk).update(in_scope=models.F("in_scope") + added)
+            memo.bump()  # the campaign row is remembered per process (pledges.selectors)
         record(actor=actor, action="pledge.scope_synced", target=campaign, unit=campaign.unit_id,
                detail={"added": added})
     return added
@@ -229,6 +231,7 @@ def _enqueue_reminder(campaign_id: int, when: datetime) -> None:
 def close_campaign(*, campaign: Campaign, actor: Any) -> None:
     with transaction.atomic():
         Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.CLOSED)
+        memo.bump()  # the campaign row is remembered per process (pledges.selectors)
         record(actor=actor, action="pledge.campaign_closed", target=campaign, unit=campaign.unit_id)
 
 
@@ -423,6 +426,7 @@ def remind_pending(*, campaign: Campaign, actor: Any = None, unit: Unit | None =
         sent += flush()
     with transaction.atomic():
         Campaign.objects.filter(pk=campaign.pk).update(last_reminder_at=timezone.now())
+        memo.bump()  # the campaign row is remembered per process (pledges.selectors)
         record(actor=actor, action="pledge.reminders_sent", target=campaign, unit=unit or campaign.unit_id,
                detail={"emails": sent})
     return sent

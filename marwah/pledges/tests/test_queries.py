@@ -100,8 +100,9 @@ def test_coverage_page_statements(tree, people, pact, launch, as_user, settings)
     with CaptureQueriesContext(connection) as ctx:
         page = client.get(url)
     assert page.status_code == 200
-    assert len(ctx.captured_queries) == 5, [q["sql"][:80] for q in ctx.captured_queries]
-    assert not any("pledges_signature" in q["sql"] for q in ctx.captured_queries)
+    # The session and the figures' reads; the campaign row comes from the per-process memo.
+    assert len(ctx.captured_queries) == 4, [q["sql"][:80] for q in ctx.captured_queries]
+    assert not any("pledges_signature" in q["sql"] or "pledges_campaign" in q["sql"] for q in ctx.captured_queries)
 
 
 def test_the_coverage_page_statements_are_prepared_on_postgresql(tree, people, pact, launch, as_user, settings):
@@ -109,8 +110,13 @@ def test_the_coverage_page_statements_are_prepared_on_postgresql(tree, people, p
     the coverage page are planned once per connection, and the page shows the same figures."""
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
+    from marwah.core import memo
+
     client, url = _coverage_reader(tree, people, pact, launch, as_user, settings)
-    pages = [client.get(url) for _ in range(3)]
+    pages = []
+    for _ in range(3):
+        memo.clear()  # the campaign row is remembered per process: read it each time here
+        pages.append(client.get(url))
     assert all(page.status_code == 200 for page in pages)
     assert pages[0].context["counts"] == pages[2].context["counts"] and pages[2].context["counts"].signed == 1
     with connection.cursor() as cursor:
@@ -253,3 +259,32 @@ def test_the_signing_statement_is_prepared_on_postgresql(tree, people, pact, lau
     assert root == 7 and verify_chains()[1:] == (None, "")
     settings.MARWAH_PREPARE_HOT = False  # the switch PGBOUNCER=1 turns off: Django's own cursor again
     assert not prepares()
+
+
+def test_the_campaign_row_is_remembered_and_every_write_to_it_is_seen_at_once(tree, people, pact, launch, as_user,
+                                                                              settings):
+    """The coverage page's campaign comes from the per-process memo (no statement for it on a second view);
+    closing, reminding and syncing bump the memo, so the next view reads the row again."""
+    from marwah.pledges.models import Campaign
+
+    for name, value in CACHE_SESSIONS.items():
+        setattr(settings, name, value)
+    campaign = launch(actor=people.admin, unit=tree.ri, version=pact.versions.first())
+    url = reverse("pledges:campaign", args=[campaign.pk])
+    admin = as_user(people.admin)
+    admin.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        assert admin.get(url).status_code == 200
+    assert not any("pledges_campaign" in q["sql"] for q in ctx.captured_queries)
+    services.remind_pending(campaign=Campaign.objects.get(pk=campaign.pk), actor=people.admin)
+    with CaptureQueriesContext(connection) as ctx:
+        admin.get(url)
+    assert any("pledges_campaign" in q["sql"] for q in ctx.captured_queries)  # read again after the write
+    services.close_campaign(campaign=Campaign.objects.get(pk=campaign.pk), actor=people.admin)
+    page = admin.get(url).content.decode()
+    assert reverse("pledges:campaign_close", args=[campaign.pk]) not in page  # closed, at once
+    # An id that does not exist is a 404 and is not remembered.
+    assert admin.get(reverse("pledges:campaign", args=[campaign.pk + 999])).status_code == 404
+    from marwah.core import memo
+
+    assert ("pledges.campaign", campaign.pk + 999) not in memo._state.data
