@@ -7,6 +7,7 @@ role) to prove refusals, not only the happy path.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,13 @@ from marwah.accounts.models import Role, RoleAssignment, User
 from marwah.orgs.models import Institution, Region, Unit, UnitKind
 from marwah.orgs.services import UnitSpec, create_units
 from marwah.people.models import Employee, EmploymentType
+
+
+def without_tokens(page) -> str:  # type: ignore[no-untyped-def]
+    """A page's HTML (or a response's) with its CSRF tokens (64 characters, masked per response) as TOKEN:
+    two responses of the same page compare equal."""
+    html = page if isinstance(page, str) else page.content.decode()
+    return re.sub(r"\b[A-Za-z0-9]{64}\b", "TOKEN", html)
 
 
 @pytest.fixture(autouse=True)

@@ -25,31 +25,32 @@ from django.utils.translation import get_language
 
 from marwah.core.nav import chrome_urls, nav_menu
 
-# Invisible separators around a name: text no translation, URL or language code contains.
-_SLOTS = {"csrf": "\u2063chrome-csrf\u2063", "next": "\u2063chrome-next\u2063", "nav": "\u2063chrome-nav\u2063"}
-_BY_MARKER = {marker: name for name, marker in _SLOTS.items()}
+# A slot's marker: invisible separators around its name, text no translation, URL or language code contains.
+_SLOT = re.compile("\u2063slot:([a-z_]+)\u2063")
 _parts: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+
+
+def _mark(name: str) -> SafeString:
+    return mark_safe(f"\u2063slot:{name}\u2063")  # noqa: S308  (a constant marker)
 
 
 def _render(authenticated: bool) -> str:
     return get_template("core/header.html").render({
         "authenticated": authenticated, "urls": chrome_urls(), "LANG": get_language(),
-        "LANGUAGES": settings.LANGUAGES, "csrf_token": _SLOTS["csrf"], "next": _SLOTS["next"],
-        "nav_menu": mark_safe(_SLOTS["nav"]),  # noqa: S308  (a constant marker)
+        "LANGUAGES": settings.LANGUAGES, "csrf_token": _mark("csrf"), "next": _mark("next"),
+        "nav_menu": _mark("nav"),
     })
 
 
 def _split(html: str) -> list[tuple[str, str]]:
-    """[(text, slot after it), ...]; the last slot is ''."""
+    """[(text, slot after it), ...] at the markers; the last slot is ''."""
     out: list[tuple[str, str]] = []
-    rest = html
-    while True:
-        at = min(((rest.find(m), m) for m in _SLOTS.values() if m in rest), default=(-1, ""))
-        if at[0] < 0:
-            out.append((rest, ""))
-            return out
-        out.append((rest[:at[0]], _BY_MARKER[at[1]]))
-        rest = rest[at[0] + len(at[1]):]
+    at = 0
+    for found in _SLOT.finditer(html):
+        out.append((html[at:found.start()], found.group(1)))
+        at = found.end()
+    out.append((html[at:], ""))
+    return out
 
 
 def header(request: HttpRequest, csrf_token: str) -> SafeString:
@@ -68,12 +69,10 @@ def header(request: HttpRequest, csrf_token: str) -> SafeString:
 
 # --- Whole pages around content that is already HTML --------------------------------------------------
 
-# A slot's marker: invisible separators around its name, as the header's.
-_PAGE_SLOT = re.compile("\u2063page:([a-z_]+)\u2063")
-_pages: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+_pages: dict[tuple[Any, ...], tuple[list[tuple[str, str]], bool]] = {}
 # For content kept across readers: `{% csrf_token %}` rendered with this as the token; `page()` puts
 # the request's own token in its place.
-CSRF_SLOT = mark_safe("\u2063page:csrf\u2063")  # noqa: S308  (a constant marker)
+CSRF_SLOT = _mark("csrf")
 
 
 def page_token(request: HttpRequest) -> str:
@@ -90,23 +89,15 @@ def _pending_messages(request: HttpRequest) -> bool:
     return storage is not None and len(storage) > 0
 
 
-def _shell(template_name: str, slots: tuple[str, ...], authenticated: bool) -> list[tuple[str, str]]:
-    """`template_name` rendered with a marker for every slot, the CSRF token and the header, split at them."""
-    def mark(name: str) -> SafeString:
-        return mark_safe(f"\u2063page:{name}\u2063")  # noqa: S308  (a constant marker)
-
-    html = get_template(template_name).render({
-        **{name: mark(name) for name in slots}, "csrf_token": mark("csrf"), "page_header": mark("header"),
+def _shell(template_name: str, slots: tuple[str, ...], authenticated: bool) -> tuple[list[tuple[str, str]], bool]:
+    """`template_name` rendered with a marker for every slot, the CSRF token, the header and the CSP
+    nonce, split at them; and whether the page uses the nonce."""
+    parts = _split(get_template(template_name).render({
+        **{name: _mark(name) for name in slots}, "csrf_token": _mark("csrf"), "page_header": _mark("header"),
         "DEMO_MODE": settings.DEMO_MODE, "chrome_urls": chrome_urls(), "messages": (),
-        "user": _SHELL_USER[authenticated], "request": _ShellRequest(mark("nonce")),
-    })
-    out: list[tuple[str, str]] = []
-    at = 0
-    for found in _PAGE_SLOT.finditer(html):
-        out.append((html[at:found.start()], found.group(1)))
-        at = found.end()
-    out.append((html[at:], ""))
-    return out
+        "user": _SHELL_USER[authenticated], "request": _ShellRequest(_mark("nonce")),
+    }))
+    return parts, any(slot == "nonce" for _text, slot in parts)
 
 
 class _ShellUser:
@@ -140,12 +131,13 @@ def page(request: HttpRequest, template_name: str, slots: dict[str, str], *, sta
     user = getattr(request, "user", None)
     authenticated = bool(user is not None and user.is_authenticated)
     key = (template_name, tuple(slots), get_language(), authenticated, get_urlconf(), get_script_prefix())
-    parts = _pages.get(key)
-    if parts is None:
-        parts = _pages[key] = _shell(template_name, tuple(slots), authenticated)
+    shell = _pages.get(key)
+    if shell is None:
+        shell = _pages[key] = _shell(template_name, tuple(slots), authenticated)
+    parts, uses_nonce = shell
     token = page_token(request)
     values: dict[str, str] = {"csrf": escape(token), "header": header(request, token)}
-    if any(slot == "nonce" for _text, slot in parts):  # asked for only by pages that use it: CSP adds it then
+    if uses_nonce:  # asked for only by pages that use it: CSP adds it then
         values["nonce"] = escape(str(request.csp_nonce))  # type: ignore[attr-defined]
     for name, value in slots.items():
         if not isinstance(value, SafeString):

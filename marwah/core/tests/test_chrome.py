@@ -9,6 +9,7 @@ from django.urls import reverse, set_script_prefix
 from django.utils.html import format_html
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
+from conftest import without_tokens
 from marwah.core import nav
 
 
@@ -49,12 +50,6 @@ def test_static_urls_are_remembered_as_the_storage_gives_them() -> None:
 
 # --- core.chrome.page: the page kept around content that is already HTML --------------------------------
 
-def _tokens_out(html: str) -> str:
-    import re
-
-    return re.sub(r"\b[A-Za-z0-9]{64}\b", "TOKEN", html)
-
-
 def test_a_kept_page_is_the_page_the_template_engine_renders(people, as_user, settings) -> None:
     from django.urls import reverse
 
@@ -69,9 +64,9 @@ def test_a_kept_page_is_the_page_the_template_engine_renders(people, as_user, se
         rendered = client.get(url)
         assert kept.status_code == rendered.status_code == 200
         assert kept.context is None and rendered.context is not None  # two paths...
-        assert _tokens_out(kept.content.decode()) == _tokens_out(rendered.content.decode())  # ...one page
+        assert without_tokens(kept.content.decode()) == without_tokens(rendered.content.decode())  # ...one page
         assert f'<html lang="{language}">' in kept.content.decode()
-    token = _tokens_out(kept.content.decode()).count("TOKEN")
+    token = without_tokens(kept.content.decode()).count("TOKEN")
     assert token >= 3  # htmx's header, the language form, the logout form: each with the page's token
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import io
 import itertools
 import random
-import re
 from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from conftest import without_tokens
 from marwah.accounts.models import Role
 from marwah.cases.models import Case, CaseEvent, Decision
 from marwah.cases.tests.factories import submit
@@ -342,7 +342,7 @@ def test_rendered_sections_are_cached_per_roles_and_period(data, tree, people, a
     second = client.get(reverse("monitoring:dashboard"), {"unit": tree.jateng.pk})
     # The second view renders no template: its body is the kept one, in the page kept around it.
     assert first.context["sections"] is not None and second.context is None
-    assert _without_tokens(first) == _without_tokens(second)
+    assert without_tokens(first) == without_tokens(second)
     # A Satgas member over the same unit has other roles, so another entry: no figure leaks across.
     satgas = as_user(people.satgas_jateng).get(reverse("monitoring:dashboard"), {"unit": tree.jateng.pk})
     assert satgas.context["sections"] is not None
@@ -350,9 +350,6 @@ def test_rendered_sections_are_cached_per_roles_and_period(data, tree, people, a
         discipline = translation.gettext("Civil servant discipline")
     assert discipline in first.content.decode() and discipline not in satgas.content.decode()
 
-
-def _without_tokens(response) -> str:  # type: ignore[no-untyped-def]
-    return re.sub(r"\b[A-Za-z0-9]{64}\b", "TOKEN", response.content.decode())
 
 
 def test_internal_team_section_counts_role_holders(data, tree, people, as_user):

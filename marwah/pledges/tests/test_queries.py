@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conftest import make_person
+from conftest import make_person, without_tokens
 from marwah.audit.models import AuditEntry
 from marwah.audit.services import verify_chains
 from marwah.people.models import Employee
@@ -128,20 +128,27 @@ def test_the_coverage_page_statements_are_prepared_on_postgresql(tree, people, p
     assert client.get(url).context["counts"] == pages[0].context["counts"]
 
 
+def _national_campaign(tree, people, pact, launch, settings, *, keep_seconds=None):  # type: ignore[no-untyped-def]
+    """A campaign over the whole tree and its coverage page's URL, with sessions in the cache and, when
+    given, the coverage page's content kept `keep_seconds`."""
+    for name, value in CACHE_SESSIONS.items():
+        setattr(settings, name, value)
+    if keep_seconds is not None:
+        settings.MARWAH_COVERAGE_CACHE_SECONDS = keep_seconds
+    campaign = launch(actor=people.admin, unit=tree.ri, version=pact.versions.first())
+    return campaign, reverse("pledges:campaign", args=[campaign.pk])
+
+
 def test_coverage_figures_are_kept_a_few_seconds_per_unit_and_language(tree, people, pact, launch, as_user, settings):
     """The figures and tables are the same for every reader of a unit: kept MARWAH_COVERAGE_CACHE_SECONDS,
     per campaign, unit and language; the reader's own parts (scope, crumbs, manage buttons) stay live."""
-    for name, value in CACHE_SESSIONS.items():
-        setattr(settings, name, value)
-    settings.MARWAH_COVERAGE_CACHE_SECONDS = 5
-    campaign = launch(actor=people.admin, unit=tree.ri, version=pact.versions.first())
-    url = reverse("pledges:campaign", args=[campaign.pk])
+    campaign, url = _national_campaign(tree, people, pact, launch, settings, keep_seconds=5)
     leader = as_user(people.leader_jateng)
     first = leader.get(url)
     with CaptureQueriesContext(connection) as ctx:
         second = leader.get(url)
     assert second.status_code == 200 and second.context is None  # the kept content, in the kept page
-    assert _without_tokens(first) == _without_tokens(second)
+    assert without_tokens(first) == without_tokens(second)
     assert not any("pledges_tally" in q["sql"] or "pledges_ceremony" in q["sql"] for q in ctx.captured_queries)
     # Another unit, another entry: a regency's page never shows the province's figures.
     regency = leader.get(url, {"unit": tree.grobogan.pk})
@@ -149,15 +156,11 @@ def test_coverage_figures_are_kept_a_few_seconds_per_unit_and_language(tree, peo
     # A signing shows once the entry has aged out (or at once with the cache off).
     services.sign(signature=Signature.objects.filter(campaign=campaign, status="pending",
                                                      unit_path__startswith=tree.jateng.path).first(), method="code")
-    assert _without_tokens(leader.get(url)) == _without_tokens(first)  # still the kept figures
+    assert without_tokens(leader.get(url)) == without_tokens(first)  # still the kept figures
     settings.MARWAH_COVERAGE_CACHE_SECONDS = 0
     assert leader.get(url).context["counts"].signed == first.context["counts"].signed + 1
     # Outside the leader's scope: still 404, whatever is kept.
     assert as_user(people.leader_grobogan).get(url, {"unit": tree.jateng.pk}).status_code == 404
-
-
-def _without_tokens(response) -> str:  # type: ignore[no-untyped-def]
-    return re.sub(r"\b[A-Za-z0-9]{64}\b", "TOKEN", response.content.decode())
 
 
 def test_the_kept_campaign_page_carries_each_readers_token_and_rights(tree, people, pact, launch, as_user,
@@ -165,11 +168,7 @@ def test_the_kept_campaign_page_carries_each_readers_token_and_rights(tree, peop
     """The content is kept for readers who see the same thing; each page's forms carry that reader's own
     CSRF token (a post with it is accepted), a reader who may not manage gets no manage buttons, and a
     change to the campaign shows at once."""
-    for name, value in CACHE_SESSIONS.items():
-        setattr(settings, name, value)
-    settings.MARWAH_COVERAGE_CACHE_SECONDS = 60
-    campaign = launch(actor=people.admin, unit=tree.ri, version=pact.versions.first())
-    url = reverse("pledges:campaign", args=[campaign.pk])
+    campaign, url = _national_campaign(tree, people, pact, launch, settings, keep_seconds=60)
     admin = as_user(people.admin)
     admin.get(url)  # renders and keeps the content
     page = admin.get(url)
@@ -267,10 +266,7 @@ def test_the_campaign_row_is_remembered_and_every_write_to_it_is_seen_at_once(tr
     closing, reminding and syncing bump the memo, so the next view reads the row again."""
     from marwah.pledges.models import Campaign
 
-    for name, value in CACHE_SESSIONS.items():
-        setattr(settings, name, value)
-    campaign = launch(actor=people.admin, unit=tree.ri, version=pact.versions.first())
-    url = reverse("pledges:campaign", args=[campaign.pk])
+    campaign, url = _national_campaign(tree, people, pact, launch, settings)
     admin = as_user(people.admin)
     admin.get(url)
     with CaptureQueriesContext(connection) as ctx:
