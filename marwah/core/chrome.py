@@ -18,7 +18,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -146,3 +146,35 @@ def page(request: HttpRequest, template_name: str, slots: dict[str, str], *, sta
             value = value.replace(CSRF_SLOT, values["csrf"])
         values[name] = value
     return HttpResponse("".join(text + (values[slot] if slot else "") for text, slot in parts), status=status)
+
+
+# --- Content kept around a request's own values ------------------------------------------------------
+
+_fragments: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
+FRAGMENTS_KEPT = 512  # shells per process; past that they are all dropped and rebuilt as asked for
+
+
+def fragment(request: HttpRequest, template_name: str, context: dict[str, Any], values: dict[str, Any], *,
+             key: tuple[Any, ...] | None) -> SafeString:
+    """`render_to_string(template_name, {**context, **values}, request=request)` for content whose
+    template only places each of `values` (no filter, no test on them): rendered once per process for
+    each `key`, language and sign-in state with a marker for every value, and joined per request with
+    the values escaped as the template would have escaped them. `key` must name everything in
+    `context` the output depends on; None (an answer with form errors, a rare variant) renders it
+    whole. The template may use nothing from the request but `csrf_token` (the page puts the token in:
+    `page()`) and `user.is_authenticated`. With DEBUG on it is rendered every time."""
+    if settings.DEBUG or key is None:
+        return mark_safe(render_to_string(template_name, {**context, **values}, request=request))  # noqa: S308
+    user = getattr(request, "user", None)
+    authenticated = bool(user is not None and user.is_authenticated)
+    full = (template_name, key, tuple(values), get_language(), authenticated, get_urlconf(), get_script_prefix())
+    parts = _fragments.get(full)
+    if parts is None:
+        if len(_fragments) >= FRAGMENTS_KEPT:
+            _fragments.clear()
+        parts = _fragments[full] = _split(get_template(template_name).render({
+            **context, **{name: _mark(name) for name in values}, "csrf_token": CSRF_SLOT,
+            "user": _SHELL_USER[authenticated]}))
+    filled = {name: value if isinstance(value, SafeString) else escape(str(value)) for name, value in values.items()}
+    filled["csrf"] = CSRF_SLOT  # left for page() to fill with the response's token
+    return mark_safe("".join(text + (filled[slot] if slot else "") for text, slot in parts))  # noqa: S308

@@ -142,19 +142,30 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _sign_page(request: HttpRequest, signature: Signature, form: ConfirmSignForm, *, need_password: bool,
                closed: bool, status: int) -> HttpResponse:
-    if signature.is_signed:
+    campaign, signed = signature.campaign, signature.is_signed
+    if signed:
         text = services.filled_text(signature)
     else:
-        fields = services.signature_fields(signature, place=signature.campaign.place, day=timezone.localdate())
-        text = services.fill(signature.campaign.version.body, fields)
-    content = render_to_string("pledges/_sign_body.html", {
-        "signature": signature, "campaign": signature.campaign, "body": to_html(text), "form": form,
-        "need_password": need_password, "late": timezone.localdate() > signature.campaign.deadline,
-        "closed": closed,
-    }, request=request)
+        fields = services.signature_fields(signature, place=campaign.place, day=timezone.localdate())
+        text = services.fill(campaign.version.body, fields)
+    values: dict[str, Any] = {"body": to_html(text)}
+    if signed:
+        values.update(signed_at=date_format(timezone.localtime(signature.signed_at), "j F Y H:i"),
+                      verify_code=signature.verify_code, pdf_url=reverse("pledges:pdf", args=[signature.pk]),
+                      verify_url=reverse("verify:detail", args=[signature.verify_code]))
+    ceremony = signature.ceremony if signed and signature.ceremony_id else None
+    late = timezone.localdate() > campaign.deadline
+    context = {"campaign": campaign, "form": form, "signed": signed, "signed_late": signature.status == Signature.Status.LATE,
+               "ceremony": ceremony, "need_password": need_password, "late": late, "closed": closed}
+    # The signer's own values go into content kept per campaign and state (core.chrome.fragment); a form
+    # with errors, or a ceremony's line, is rendered whole.
+    version = campaign.version
+    keep = (signed or not form.is_bound) and ceremony is None
+    key = (campaign.pk, campaign.title, campaign.deadline, version.pk, version.title, version.number, signed,
+           context["signed_late"], need_password, late, closed) if keep else None
+    content = chrome.fragment(request, "pledges/_sign_body.html", context, values, key=key)
     # The page around the content (inline CSS under the response's nonce, scripts) is kept: core.chrome.page.
-    return chrome.page(request, "pledges/sign.html", {"title": signature.campaign.version.title, "content": content},
-                       status=status)
+    return chrome.page(request, "pledges/sign.html", {"title": version.title, "content": content}, status=status)
 
 
 @login_not_required

@@ -154,6 +154,23 @@ def test_the_kept_policy_is_the_one_django_csp_builds():
     assert "Content-Security-Policy-Report-Only" not in response
 
 
+def test_a_nonced_response_gets_django_csps_policy_with_its_own_nonce(settings):
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"style-src": ["'self'", "'nonce'"]}}
+    seen = set()
+    for _ in range(2):
+        request, response = _through_csp(HttpResponse("ok"), nonce=True)
+        nonce = request._csp_nonce
+        assert response["Content-Security-Policy"] == build_policy(nonce=nonce)
+        assert response["Content-Security-Policy-Report-Only"] == build_policy(nonce=nonce, report_only=True)
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"] and "placeholder" not in str(response.headers)
+        assert str(request.csp_nonce) == nonce  # still readable after the header, as django-csp leaves it
+        seen.add(nonce)
+    assert len(seen) == 2
+
+
 def test_a_view_that_changes_the_policy_gets_its_change(settings):
     from django.http import HttpResponse
 

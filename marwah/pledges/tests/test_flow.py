@@ -228,6 +228,38 @@ def test_unticked_agreement_gets_a_specific_message(people, tree):
     assert "tidak boleh kosong" not in message.lower() and "centang" in message.lower()
 
 
+def test_signed_pages_from_the_kept_content_carry_only_the_signers_own_values(
+        tree, people, pact, launch, as_user, settings):
+    """The sign page's content is kept per campaign and state (core.chrome.fragment): two signers of one
+    campaign each see their own text, code and links, escaped, and the page is the one DEBUG renders whole."""
+    import re
+
+    from conftest import make_person
+
+    other = make_person(tree.grobogan, username="budi", name="Budi <b>&</b> O'Neil")
+    campaign = launch(actor=people.admin, unit=tree.grobogan, version=pact.versions.first())
+    settings.DEBUG = False
+    pages = {}
+    for user in (people.employee, other):
+        client = as_user(user)
+        url = reverse("pledges:sign", args=[_sig(campaign, user).pk])
+        assert client.post(url, {"agree": "on", "password": PASSWORD}).status_code == 200
+        pages[user.pk] = (client, url)
+    rina, budi = _sig(campaign, people.employee), _sig(campaign, other)
+    for mine, theirs in ((rina, budi), (budi, rina)):
+        client, url = pages[mine.employee.user_id]
+        kept = client.get(url).content.decode()
+        assert mine.verify_code in kept and theirs.verify_code not in kept
+        assert reverse("pledges:pdf", args=[mine.pk]) in kept and reverse("pledges:pdf", args=[theirs.pk]) not in kept
+        settings.DEBUG = True
+        whole = client.get(url).content.decode()
+        settings.DEBUG = False
+        assert re.sub(r"\b[A-Za-z0-9]{64}\b|nonce(-|=\")[A-Za-z0-9+/=]+", "X", kept) == \
+            re.sub(r"\b[A-Za-z0-9]{64}\b|nonce(-|=\")[A-Za-z0-9+/=]+", "X", whole)
+    budi_page = pages[other.pk][0].get(pages[other.pk][1]).content.decode()
+    assert "Budi &lt;b&gt;&amp;&lt;/b&gt; O&#x27;Neil" in budi_page and "<b>&</b>" not in budi_page
+
+
 def test_the_sign_page_is_whole_in_both_paths_and_its_style_carries_the_responses_nonce(
         tree, people, pact, launch, as_user, settings):
     """The sign page is joined from a kept shell (core.chrome.page): the inline CSS is under this response's
