@@ -46,8 +46,9 @@ def text_hash(filled: str) -> str:
 
 def _inline(line: str) -> str:
     out: str = escape(line)
-    out = _BOLD.sub(r"<strong>\1</strong>", out)
-    return _ITALIC.sub(r"<em>\1</em>", out)
+    if "**" in out:  # most lines of a pledge have no formatting: no pattern to try (the sign page's hot path)
+        out = _BOLD.sub(r"<strong>\1</strong>", out)
+    return _ITALIC.sub(r"<em>\1</em>", out) if "_" in out else out
 
 
 def to_html(text: str) -> SafeString:

@@ -19,9 +19,12 @@ def test_database_backend_runs_queued_work(settings, transactional_db):
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with transaction.atomic():  # the task's row is written in the caller's transaction: it goes with a rollback
+        enqueue_on_commit(ping, "gone")
+        transaction.set_rollback(True)
+    assert not DBTaskResult.objects.exists()
     with transaction.atomic():
         enqueue_on_commit(ping, "db")
-        assert not DBTaskResult.objects.exists()  # nothing is queued before the transaction commits
     queued = DBTaskResult.objects.get()
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     result = ping.get_result(str(queued.id))

@@ -201,6 +201,7 @@ def test_text_is_escaped_not_injected():
     html = to_html("# Judul\n\n<script>alert(1)</script> **tebal**\n\n1. satu\n2. dua")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<strong>tebal</strong>" in html and "<ol><li>satu</li><li>dua</li></ol>" in html
+    assert to_html("_miring_ dan snake_case, 2 * 3 **") == "<p><em>miring</em> dan snake_case, 2 * 3 **</p>"
 
 
 def test_out_of_scope_person_gets_404(tree, people, pact, launch, as_user):
