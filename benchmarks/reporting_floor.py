@@ -110,7 +110,7 @@ def marwah_runner(db: str, urls: list[str], institution: int, unit: int, args: a
         out.append(wrk(url + PATH, script=LUA, connections=connections, duration=duration, env=env))
 
     def run() -> Run:
-        before = benchdb.report_count(db)
+        before, flagged = benchdb.report_count(db), benchdb.repeat_flags(db)
         runs: list[Run] = []
         share = max(1, args.connections // len(urls))
         threads = [threading.Thread(target=one, args=(url, share, runs)) for url in urls]
@@ -127,6 +127,9 @@ def marwah_runner(db: str, urls: list[str], institution: int, unit: int, args: a
         answered = total.requests - total.errors
         if stored < answered:  # a 200 (the form again, with an error) would pass wrk's own check
             raise SystemExit(f"{answered} submissions answered but only {stored} reports stored")
+        if (matched := benchdb.repeat_flags(db) - flagged) > 0:
+            raise SystemExit(f"{matched} cases flagged as repeat matches during the run: the load's reports "
+                             "match each other, and the work per report grows with each run")
         return total
 
     return run

@@ -191,8 +191,18 @@ class Server:
 
 
 def report_count(db: str) -> int:
-    out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-tAc",  # noqa: S603, S607
-                          "SELECT count(*) FROM reporting_report"], check=True, capture_output=True, text=True)
+    return _count(db, "SELECT count(*) FROM reporting_report")
+
+
+def repeat_flags(db: str) -> int:
+    """Cases flagged as a repeat match: a load whose reports match each other does more work per
+    report with every run (each match flags and notifies), so a run must add none."""
+    return _count(db, "SELECT count(*) FROM cases_case WHERE repeat_flag")
+
+
+def _count(db: str, sql: str) -> int:
+    out = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-tAc", sql],  # noqa: S603, S607
+                         check=True, capture_output=True, text=True)
     return int(out.stdout.strip())
 
 
