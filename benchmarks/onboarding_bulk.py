@@ -51,6 +51,7 @@ def main() -> None:
     if not bench_env.migrated():
         call_command("migrate", verbosity=0)
     from django.core import mail
+    from django.db import connection
 
     from marwah.accounts.models import User
     from marwah.onboarding import services
@@ -72,7 +73,7 @@ def main() -> None:
     batch = services.run_batch(batch=batch)
     elapsed = time.perf_counter() - started
     print(f"{batch.done} invited ({batch.emailed} emailed, {batch.coded} codes) in {elapsed:.1f} s "
-          f"on {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; "
+          f"on {connection.vendor}; "
           f"{len(mail.outbox)} messages built")
     assert batch.done == args.people and batch.emailed == len(mail.outbox) == args.people // 2, "not everyone invited"
 

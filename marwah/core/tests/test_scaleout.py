@@ -40,7 +40,7 @@ def _port_open(port: int) -> bool:
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"] not in settings.POSTGRES_ENGINES,
                        reason="scale-out runs on PostgreSQL"),
     pytest.mark.skipif(not _port_open(6379), reason="Redis is not running on 127.0.0.1:6379"),
 ]

@@ -47,7 +47,7 @@ print(json.dumps(out))
 @contextlib.contextmanager
 def _empty_database(tmp_path: Path):
     db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
+    if db["ENGINE"] not in settings.POSTGRES_ENGINES:
         yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
         return
     import psycopg
