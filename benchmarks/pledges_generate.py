@@ -75,22 +75,19 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--smoke", action="store_true", help="a tiny tree in a throwaway database, then drop it")
     args = ap.parse_args()
+    from django.core.management import call_command
+
+    call_command("createcachetable", verbosity=0)  # the cache without Redis (campaign writes bump the memo there)
     if args.smoke:
         import tempfile
 
-        from django.core.management import call_command
-
         call_command("migrate", verbosity=0)
-        call_command("createcachetable", verbosity=0)  # no Redis here: the memo's generation lives in it
         with tempfile.TemporaryDirectory() as tmp:
             generate(kpps=12, sessions=20, out=Path(tmp), tree=TINY_TREE)
             lines = (Path(tmp) / "targets.txt").read_text().split()
             assert len(lines) == 2 * 20, f"expected 20 sessions, got {len(lines) // 2}"
         print("smoke ok")
         return
-    from django.core.management import call_command
-
-    call_command("createcachetable", verbosity=0)  # the cache without Redis (campaign writes bump the memo there)
     if args.sessions_only:
         from marwah.pledges.models import Campaign
 

@@ -42,6 +42,11 @@ def _render(authenticated: bool) -> str:
     })
 
 
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
 def _split(html: str) -> list[tuple[str, str]]:
     """[(text, slot after it), ...] at the markers; the last slot is ''."""
     out: list[tuple[str, str]] = []
@@ -54,8 +59,7 @@ def _split(html: str) -> list[tuple[str, str]]:
 
 
 def header(request: HttpRequest, csrf_token: str) -> SafeString:
-    user = getattr(request, "user", None)
-    authenticated = bool(user is not None and user.is_authenticated)
+    authenticated = _signed_in(request)
     key = (get_language(), authenticated, get_urlconf(), get_script_prefix())
     parts = _parts.get(key) if not settings.DEBUG else None
     if parts is None:
@@ -128,8 +132,7 @@ def page(request: HttpRequest, template_name: str, slots: dict[str, str], *, sta
     A page with messages to show, or any page with DEBUG on, is rendered by the template engine."""
     if settings.DEBUG or _pending_messages(request):
         return render(request, template_name, slots, status=status)
-    user = getattr(request, "user", None)
-    authenticated = bool(user is not None and user.is_authenticated)
+    authenticated = _signed_in(request)
     key = (template_name, tuple(slots), get_language(), authenticated, get_urlconf(), get_script_prefix())
     shell = _pages.get(key)
     if shell is None:
@@ -165,8 +168,7 @@ def fragment(request: HttpRequest, template_name: str, context: dict[str, Any], 
     `page()`) and `user.is_authenticated`. With DEBUG on it is rendered every time."""
     if settings.DEBUG or key is None:
         return mark_safe(render_to_string(template_name, {**context, **values}, request=request))  # noqa: S308
-    user = getattr(request, "user", None)
-    authenticated = bool(user is not None and user.is_authenticated)
+    authenticated = _signed_in(request)
     full = (template_name, key, tuple(values), get_language(), authenticated, get_urlconf(), get_script_prefix())
     parts = _fragments.get(full)
     if parts is None:

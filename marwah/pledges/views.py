@@ -155,14 +155,15 @@ def _sign_page(request: HttpRequest, signature: Signature, form: ConfirmSignForm
                       verify_url=reverse("verify:detail", args=[signature.verify_code]))
     ceremony = signature.ceremony if signed and signature.ceremony_id else None
     late = timezone.localdate() > campaign.deadline
-    context = {"campaign": campaign, "form": form, "signed": signed, "signed_late": signature.status == Signature.Status.LATE,
+    signed_late = signature.status == Signature.Status.LATE
+    context = {"campaign": campaign, "form": form, "signed": signed, "signed_late": signed_late,
                "ceremony": ceremony, "need_password": need_password, "late": late, "closed": closed}
     # The signer's own values go into content kept per campaign and state (core.chrome.fragment); a form
     # with errors, or a ceremony's line, is rendered whole.
     version = campaign.version
     keep = (signed or not form.is_bound) and ceremony is None
     key = (campaign.pk, campaign.title, campaign.deadline, version.pk, version.title, version.number, signed,
-           context["signed_late"], need_password, late, closed) if keep else None
+           signed_late, need_password, late, closed) if keep else None
     content = chrome.fragment(request, "pledges/_sign_body.html", context, values, key=key)
     # The page around the content (inline CSS under the response's nonce, scripts) is kept: core.chrome.page.
     return chrome.page(request, "pledges/sign.html", {"title": version.title, "content": content}, status=status)
