@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import random
@@ -9,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -29,20 +30,15 @@ def entry_hash(entry: AuditEntry) -> str:
 
 
 def _hash_payload(entry: AuditEntry) -> str:
+    return _payload(entry.chain, entry.seq, entry.created_at, entry.actor_id, entry.actor_label, entry.action,
+                    entry.target_type, entry.target_id, entry.unit_id, entry.detail, entry.prev_hash)
+
+
+def _payload(chain: int, seq: int, created_at: datetime, actor_id: Any, actor_label: str, action: str,
+             target_type: str, target_id: str, unit_id: Any, detail: Any, prev_hash: str) -> str:
     return json.dumps(
-        [
-            entry.chain,
-            entry.seq,
-            entry.created_at.astimezone(UTC).isoformat(),
-            entry.actor_id,
-            entry.actor_label,
-            entry.action,
-            entry.target_type,
-            entry.target_id,
-            entry.unit_id,
-            entry.detail,
-            entry.prev_hash,
-        ],
+        [chain, seq, created_at.astimezone(UTC).isoformat(), actor_id, actor_label, action, target_type,
+         target_id, unit_id, detail, prev_hash],
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=False,
@@ -312,15 +308,28 @@ def chained_append(*, actor: Any, action: str, target: models.Model | tuple[str,
     actor_id, actor_label, target_type, target_id, unit_id, detail = _fields(actor, target, unit, detail)
     chain = _chain_for_transaction()
     created_at = timezone.now()
-    probe = AuditEntry(chain=chain, seq=0, created_at=created_at, actor_id=actor_id, actor_label=actor_label,
-                       action=action, target_type=target_type, target_id=target_id, unit_id=unit_id,
-                       detail=detail, prev_hash=_ZERO_HASH)
-    text = _hash_payload(probe)
+    text = _payload(chain, 0, created_at, actor_id, actor_label, action, target_type, target_id, unit_id, detail,
+                    _ZERO_HASH)
     head, tail = f"[{chain},0", f',"{_ZERO_HASH}"]'
     assert text.startswith(head) and text.endswith(tail)
     middle = text[len(head):-len(tail)] + ',"'  # created_at .. detail, up to the quote opening prev_hash
-    fields = {f.attname: f for f in AuditEntry._meta.concrete_fields}
-    given = [c for c in _COLUMNS if c not in ("seq", "prev_hash", "hash")]
+    ctes, guard = _append_sql(when)
+    wp = when_params or []
+    # The given columns in _COLUMNS order (chain, created_at .. detail), prepared as the ORM would.
+    params = [chain, *wp, _ZERO_HASH, *wp, head[:-1], middle, '"]', chain,
+              chain, created_at, actor_id, actor_label, action, target_type, target_id, unit_id,
+              _DETAIL.get_db_prep_save(detail, connection)]
+    return ChainedAppend(ctes=ctes, params=params, guard=guard, guard_params=list(wp))
+
+
+_DETAIL = AuditEntry._meta.get_field("detail")
+_GIVEN = ["chain", "created_at", "actor_id", "actor_label", "action", "target_type", "target_id", "unit_id", "detail"]
+
+
+@functools.lru_cache(maxsize=16)
+def _append_sql(when: str) -> tuple[str, str]:
+    """chained_append's SQL for one `when` (a few constant conditions): built once per process."""
+    assert [c for c in _COLUMNS if c not in ("seq", "prev_hash", "hash")] == _GIVEN
     select = ", ".join("seq" if c == "seq" else c if c in ("prev_hash", "hash") else "%s" for c in _COLUMNS)
     ctes = (
         # `when` is SQL written by the caller (no user input); every value is a parameter.
@@ -336,12 +345,9 @@ def chained_append(*, actor: Any, action: str, target: models.Model | tuple[str,
         f"audit_row AS (INSERT INTO audit_auditentry ({', '.join(_COLUMNS)}) "  # noqa: S608
         f"SELECT {select} FROM audit_new RETURNING id)"
     )
-    wp = when_params or []
-    params = [chain, *wp, _ZERO_HASH, *wp, head[:-1], middle, '"]', chain,
-              *(fields[c].get_db_prep_save(getattr(probe, c), connection) for c in given)]
     guard = (f"CASE WHEN ({when}) AND NOT EXISTS (SELECT 1 FROM audit_row) "  # noqa: S608
              "THEN 1 / (SELECT count(*) FROM audit_row)::int ELSE 0 END")
-    return ChainedAppend(ctes=ctes, params=params, guard=guard, guard_params=list(wp))
+    return ctes, guard
 
 
 def verify_chains() -> tuple[int, AuditEntry | None, str]:

@@ -38,6 +38,7 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _ReusingClient
+        self._scripts: dict[int, Any] = {}
 
     def replace(self, key: str, value: Any, timeout: int) -> bool:
         """Set `key` only if it is there (Redis SET … XX): one round trip where Django's cache sessions
@@ -46,6 +47,29 @@ class RedisCache(DjangoRedisCache):
         key = self.make_and_validate_key(key)
         client = base.get_client(key, write=True)
         return bool(client.set(key, base._serializer.dumps(value), ex=timeout, xx=True))
+
+    def get_renewing(self, key: str, timeout: int, others: list[str]) -> tuple[Any, list[Any]]:
+        """`key`'s value with its expiry moved to `timeout` seconds from now (Redis GETEX), and the values
+        of `others`: one command, one round trip (a script Redis runs as one step). None where a key
+        is missing. For a session read that also renews its idle limit, so the request need not
+        write the session back (core.sessions)."""
+        base: Any = self._cache
+        names = [self.make_and_validate_key(key), *(self.make_and_validate_key(k) for k in others)]
+        client = base.get_client(key, write=True)  # GETEX writes: the primary, never a replica
+        script = self._scripts.get(id(client))
+        if script is None:
+            script = self._scripts[id(client)] = client.register_script(_GET_RENEWING)
+        found = script(keys=names, args=[timeout])
+        values = [None if raw is None else base._serializer.loads(raw) for raw in found]
+        return values[0], values[1:]
+
+
+# Lua's nil ends a table: a missing key comes back as false, which Redis turns into a nil reply.
+_GET_RENEWING = """
+local out = {redis.call('GETEX', KEYS[1], 'EX', ARGV[1])}
+for i = 2, #KEYS do out[i] = redis.call('GET', KEYS[i]) end
+return out
+"""
 
 
 # --- Kept figures: this process's copy in front of the shared cache ---------------------------------

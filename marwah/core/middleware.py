@@ -47,7 +47,8 @@ class IdleSessionMiddleware:
     A session's expiry moves forward only when it is saved. Saving on every request
     (SESSION_SAVE_EVERY_REQUEST) costs a database write per click, which a signing burst of
     millions cannot afford; touching the session at most once a minute keeps the idle limit
-    exact to the minute. Anonymous visitors without a session are left alone.
+    exact to the minute. Anonymous visitors without a session are left alone. A store that renews
+    the session when it reads it (core.sessions on Redis) needs no touch: the session is only read.
     """
 
     TOUCH_EVERY = 60
@@ -59,7 +60,9 @@ class IdleSessionMiddleware:
         session = getattr(request, "session", None)
         now = int(time.time())
         if session is not None and session.session_key:
-            if now - int(session.get("_touched", 0)) >= self.TOUCH_EVERY:
+            if getattr(session, "renews_on_read", False):
+                session.get("_touched")  # the read (due anyway for the user) is the renewal
+            elif now - int(session.get("_touched", 0)) >= self.TOUCH_EVERY:
                 session["_touched"] = now
         response = self.get_response(request)
         # A session saved anyway (a new login, a one-time code) starts its minute now.

@@ -8,12 +8,13 @@ Placeholders: {name} {nip} {position} {unit} {place} {date}.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
 from datetime import date
+from html import escape
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 PLACEHOLDERS = ("name", "nip", "position", "unit", "place", "date")
@@ -45,7 +46,7 @@ def text_hash(filled: str) -> str:
 
 
 def _inline(line: str) -> str:
-    out: str = escape(line)
+    out = escape(line)  # the standard library's, as django.utils.html.escape is, without its lazy-text check
     if "**" in out:  # most lines of a pledge have no formatting: no pattern to try (the sign page's hot path)
         out = _BOLD.sub(r"<strong>\1</strong>", out)
     return _ITALIC.sub(r"<em>\1</em>", out) if "_" in out else out
@@ -98,3 +99,64 @@ def to_html(text: str) -> SafeString:
     flush_paragraph()
     flush_list()
     return mark_safe("\n".join(blocks))  # noqa: S308 - every piece of input was escaped above
+
+
+# --- The same HTML for many signers: the body converted once, the values put in ---------------------
+
+# A marker for a placeholder's value: invisible separators around its name; no pledge text contains them.
+_MARK = "\u2063{}\u2063"
+_MARK_RE = re.compile("\u2063([a-z_]+)\u2063")
+_UNSAFE_IN_VALUE = frozenset("*_#\r\n\u2063")
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(body: str) -> tuple[tuple[tuple[str, str], ...], dict[str, frozenset[tuple[str, str]]],
+                                  frozenset[str]] | None:
+    """`to_html` of the body with a marker for each placeholder's value, split at the markers:
+    ((html, placeholder after it), ...); for each placeholder the characters on either side of it in
+    the filled text; and the placeholders that begin a line. None when a value could change how the
+    text around it is read: an underscore in the body (`_italic_` looks at the characters next to it),
+    or two placeholders side by side."""
+    if "\u2063" in body or "_" in _PLACEHOLDER_RE.sub("", body):
+        return None
+    marked = fill(body, {name: _MARK.format(name) for name in PLACEHOLDERS})
+    neighbours: dict[str, set[tuple[str, str]]] = {}
+    for found in _MARK_RE.finditer(marked):
+        left, right = marked[found.start() - 1:found.start()], marked[found.end():found.end() + 1]
+        if "\u2063" in left + right:
+            return None
+        neighbours.setdefault(found.group(1), set()).add((left, right))
+    html = to_html(marked)
+    parts: list[tuple[str, str]] = []
+    at = 0
+    for found in _MARK_RE.finditer(html):
+        parts.append((html[at:found.start()], found.group(1)))
+        at = found.end()
+    parts.append((html[at:], ""))
+    line_starts = frozenset(m.group(1) for m in re.finditer("^[ \t]*\u2063([a-z_]+)\u2063", marked, re.MULTILINE))
+    return tuple(parts), {name: frozenset(pairs) for name, pairs in neighbours.items()}, line_starts
+
+
+def _plain(value: str, neighbours: frozenset[tuple[str, str]], *, line_start: bool) -> bool:
+    """A value that reads the same as text wherever it stands: no formatting characters, no line
+    break, no space at its ends, nothing Unicode would compose with the text beside it (the filled
+    text is normalised to NFC); at a line's start not like a list item."""
+    return (not _UNSAFE_IN_VALUE.intersection(value) and value == value.strip()
+            and all(unicodedata.is_normalized("NFC", left + value + right) for left, right in neighbours)
+            and not (line_start and (value[0].isdigit() or value[0] in "-*")))
+
+
+def filled_html(body: str, fields: dict[str, str]) -> SafeString:
+    """`to_html(fill(body, fields))`, the same HTML, from the body's conversion kept per process with
+    each value escaped and put in its place (the sign page converts the text of one version for
+    thousands of signers). A body or value that could read differently once filled in takes the whole
+    conversion (tests/test_text.py compares the two)."""
+    compiled = _compiled(body)
+    if compiled is not None:
+        parts, neighbours, line_starts = compiled
+        values = {name: fields.get(name) or "-" for name in neighbours if name in fields}
+        if all(_plain(value, neighbours[name], line_start=name in line_starts) for name, value in values.items()):
+            return mark_safe("".join(  # noqa: S308 - the kept HTML was escaped by to_html; each value here
+                text + (escape(values[slot]) if slot in values else f"{{{slot}}}" if slot else "")
+                for text, slot in parts))
+    return to_html(fill(body, fields))

@@ -51,7 +51,7 @@ from marwah.pledges.forms import (
 )
 from marwah.pledges.models import Campaign, Signature
 from marwah.pledges.selectors import ChildRow, Counts
-from marwah.pledges.text import to_html
+from marwah.pledges.text import filled_html, to_html
 
 REAUTH_KEY = "marwah_reauth_at"
 REAUTH_SECONDS = 15 * 60  # password asked again only after this long (argon2 costs ~150 ms per check)
@@ -144,11 +144,12 @@ def _sign_page(request: HttpRequest, signature: Signature, form: ConfirmSignForm
                closed: bool, status: int) -> HttpResponse:
     campaign, signed = signature.campaign, signature.is_signed
     if signed:
-        text = services.filled_text(signature)
+        assert signature.version is not None and signature.fields is not None
+        body, fields = signature.version.body, signature.fields
     else:
+        body = campaign.version.body
         fields = services.signature_fields(signature, place=campaign.place, day=timezone.localdate())
-        text = services.fill(campaign.version.body, fields)
-    values: dict[str, Any] = {"body": to_html(text)}
+    values: dict[str, Any] = {"body": filled_html(body, fields)}  # the same HTML as to_html(fill(...))
     if signed:
         values.update(signed_at=date_format(timezone.localtime(signature.signed_at), "j F Y H:i"),
                       verify_code=signature.verify_code, pdf_url=reverse("pledges:pdf", args=[signature.pk]),

@@ -94,8 +94,13 @@ def test_a_signed_in_request_reads_its_session_and_the_memo_generation_in_one_ro
 
     for name in ("get", "get_many"):
         monkeypatch.setattr(RedisCacheClient, name, counted(name))
+    from marwah.core.cache import RedisCache
+
+    real_renewing = RedisCache.get_renewing
+    monkeypatch.setattr(RedisCache, "get_renewing",
+                        lambda self, *a, **k: reads.append("get_renewing") or real_renewing(self, *a, **k))
     assert client.get("/").status_code == 200
-    assert reads.count("get_many") == 1 and "get" not in reads, reads  # session + generation, nothing else
+    assert reads == ["get_renewing"], reads  # session + generation in one command, nothing else
     memo.bump()  # a role changed elsewhere: the next request's session read brings the new generation
     memo._publish()
     before = memo._state.generation
@@ -132,3 +137,45 @@ def test_a_changed_session_is_written_in_one_command_and_an_ended_one_is_not_bro
     with pytest.raises(UpdateError):
         again.save()
     assert _ttl(key) == -2  # not brought back
+
+
+def test_reading_a_redis_session_renews_its_idle_limit_without_writing_it(people, redis_sessions, settings,
+                                                                          monkeypatch):
+    from django.core.cache.backends.redis import RedisCacheClient
+
+    from marwah.core.cache import RedisCache
+
+    client = Client()
+    assert login(client, "rina").status_code == 302
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    redis_key = cache.make_and_validate_key("django.contrib.sessions.cache" + key)
+    raw = cache._cache.get_client(write=True)
+    raw.expire(redis_key, 100)  # as if idle for most of the limit
+    writes: list[str] = []
+    for name in ("set", "set_many", "touch"):
+        real = getattr(RedisCacheClient, name)
+        monkeypatch.setattr(RedisCacheClient, name,
+                            lambda self, *a, _real=real, _name=name, **k: writes.append(_name) or _real(self, *a, **k))
+    monkeypatch.setattr(RedisCache, "replace", lambda *a, **k: writes.append("replace") or True)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert writes == []  # the session was only read, and its cookie not sent again
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert settings.SESSION_COOKIE_AGE - 5 <= _ttl(key) <= settings.SESSION_COOKIE_AGE  # the whole limit again
+    # Gone after the limit: a missing session is not brought back by the read.
+    raw.delete(redis_key)
+    assert client.get("/").status_code == 302
+    assert _ttl(key) == -2
+
+
+def test_a_session_with_its_own_expiry_keeps_it_when_read(people, redis_sessions, settings):
+    from marwah.core.sessions import SessionStore
+
+    store = SessionStore()
+    store["a"] = 1
+    store.set_expiry(300)
+    store.create()
+    key = store.session_key
+    assert 295 <= _ttl(key) <= 300
+    assert SessionStore(key)["a"] == 1
+    assert 295 <= _ttl(key) <= 300  # renewed to its own 300 s, not the default idle limit
