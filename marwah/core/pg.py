@@ -50,7 +50,11 @@ def hot_cursor(using: str = "default") -> Iterator[Any]:
         # Django turns preparing off for the connection (for poolers); client-side cursors never prepare
         # anyway, so this reaches only the cursors made here.
         raw.prepare_threshold = PREPARE_AFTER
-    with connection.wrap_database_errors:
-        cursor = connection._prepare_cursor(psycopg.Cursor(raw))  # type: ignore[attr-defined]
-    with cursor:
-        yield cursor
+    # One cursor per connection, kept: a new one sets up its adapters again on every statement. A
+    # statement starts by dropping the previous one's results, so nothing carries over.
+    cursor = getattr(raw, "_marwah_hot_cursor", None)
+    if cursor is None or cursor.closed:
+        with connection.wrap_database_errors:
+            cursor = connection._prepare_cursor(psycopg.Cursor(raw))  # type: ignore[attr-defined]
+        raw._marwah_hot_cursor = cursor
+    yield cursor

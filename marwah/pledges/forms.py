@@ -106,16 +106,13 @@ class ConfirmSignForm(forms.Form):
     agree = forms.BooleanField(label=_("I have read the whole text and I agree to it."), error_messages={
         "required": _("Tick the box to confirm that you have read the whole text and agree to it; "
                       "without it the pledge is not signed.")})
-    password = forms.CharField(label=_("Your password"), required=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
     def __init__(self, *args: Any, user: User | None = None, need_password: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user, self.need_password = user, need_password
-        if not need_password:
-            del self.fields["password"]
-        else:
-            self.fields["password"].required = True
+        if need_password:  # added only then: most signings (a recent sign-in, a code) copy one field, not two
+            self.fields["password"] = forms.CharField(
+                label=_("Your password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
     def clean_password(self) -> str:
         password = self.cleaned_data.get("password", "")

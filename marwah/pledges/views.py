@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from html import escape
 from typing import Any
 
@@ -35,7 +37,7 @@ from marwah.audit.services import record
 from marwah.core import chrome
 from marwah.core.cache import kept
 from marwah.core.dbrouter import replica_reads
-from marwah.core.links import fixed_url
+from marwah.core.links import fixed_url, url_with
 from marwah.core.params import parse_page
 from marwah.core.tasks import enqueue_on_commit
 from marwah.orgs.models import Unit
@@ -140,6 +142,12 @@ def sign(request: HttpRequest, pk: int) -> HttpResponse:
                       status=400 if request.method == "POST" else 200)
 
 
+@functools.lru_cache(maxsize=64)
+def _long_day(day: date, language: str) -> str:
+    """date_format(day, "j F Y") in `language` (the active one): the same for every signer of a day."""
+    return date_format(day, "j F Y")
+
+
 def _sign_page(request: HttpRequest, signature: Signature, form: ConfirmSignForm, *, need_password: bool,
                closed: bool, status: int) -> HttpResponse:
     campaign, signed = signature.campaign, signature.is_signed
@@ -151,9 +159,10 @@ def _sign_page(request: HttpRequest, signature: Signature, form: ConfirmSignForm
         fields = services.signature_fields(signature, place=campaign.place, day=timezone.localdate())
     values: dict[str, Any] = {"body": filled_html(body, fields)}  # the same HTML as to_html(fill(...))
     if signed:
-        values.update(signed_at=date_format(timezone.localtime(signature.signed_at), "j F Y H:i"),
-                      verify_code=signature.verify_code, pdf_url=reverse("pledges:pdf", args=[signature.pk]),
-                      verify_url=reverse("verify:detail", args=[signature.verify_code]))
+        local = timezone.localtime(signature.signed_at)
+        values.update(signed_at=f"{_long_day(local.date(), get_language())} {local:%H:%M}",  # "j F Y H:i"
+                      verify_code=signature.verify_code, pdf_url=url_with("pledges:pdf", signature.pk),
+                      verify_url=url_with("verify:detail", str(signature.verify_code)))
     ceremony = signature.ceremony if signed and signature.ceremony_id else None
     late = timezone.localdate() > campaign.deadline
     signed_late = signature.status == Signature.Status.LATE
