@@ -52,9 +52,9 @@ def hot_cursor(using: str = "default") -> Iterator[Any]:
         raw.prepare_threshold = PREPARE_AFTER
     # One cursor per connection, kept: a new one sets up its adapters again on every statement. A
     # statement starts by dropping the previous one's results, so nothing carries over.
-    cursor = getattr(raw, "_marwah_hot_cursor", None)
-    if cursor is None or cursor.closed:
+    kept: Any = getattr(raw, "_marwah_hot_cursor", None)
+    if kept is None or kept.closed:
         with connection.wrap_database_errors:
-            cursor = connection._prepare_cursor(psycopg.Cursor(raw))  # type: ignore[attr-defined]
-        raw._marwah_hot_cursor = cursor
-    yield cursor
+            kept = connection._prepare_cursor(psycopg.Cursor(raw))  # type: ignore[attr-defined]
+        raw._marwah_hot_cursor = kept
+    yield kept
