@@ -229,8 +229,9 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915
     if not args.skip_load:
         signers = Signers(campaign, args.out)
         # The first estimate sizes the warm-up's slice: a warm-up that used it up stopped its threads with
-        # requests in flight, which wrk counts as errors (the server was faster than 100 /s).
-        load = SigningLoad(campaign, signers, duration=args.duration, rate=400)
+        # requests in flight, which wrk counts as errors (the server was faster than 100 /s). The smoke
+        # tree has 2,500 signers for every run together.
+        load = SigningLoad(campaign, signers, duration=args.duration, rate=100 if args.smoke else 400)
         with Gunicorn(port=ports[0], workers=args.workers) as server:
             warm = load.run([server.url], duration=min(args.duration, 5))  # imports, connections, campaign cache
             print(f"warm-up: {warm}", flush=True)
