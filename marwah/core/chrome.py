@@ -26,19 +26,19 @@ from django.utils.translation import get_language
 from marwah.core.nav import chrome_urls, nav_menu
 
 # A slot's marker: invisible separators around its name, text no translation, URL or language code contains.
-_SLOT = re.compile("\u2063slot:([a-z_]+)\u2063")
+SLOT_PATTERN = re.compile("\u2063slot:([a-z_]+)\u2063")
 _parts: dict[tuple[Any, ...], list[tuple[str, str]]] = {}
 
 
-def _mark(name: str) -> SafeString:
+def slot_marker(name: str) -> SafeString:
     return mark_safe(f"\u2063slot:{name}\u2063")  # noqa: S308  (a constant marker)
 
 
 def _render(authenticated: bool) -> str:
     return get_template("core/header.html").render({
         "authenticated": authenticated, "urls": chrome_urls(), "LANG": get_language(),
-        "LANGUAGES": settings.LANGUAGES, "csrf_token": _mark("csrf"), "next": _mark("next"),
-        "nav_menu": _mark("nav"),
+        "LANGUAGES": settings.LANGUAGES, "csrf_token": slot_marker("csrf"), "next": slot_marker("next"),
+        "nav_menu": slot_marker("nav"),
     })
 
 
@@ -47,11 +47,11 @@ def _signed_in(request: HttpRequest) -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
-def _split(html: str) -> list[tuple[str, str]]:
+def split_at_slots(html: str) -> list[tuple[str, str]]:
     """[(text, slot after it), ...] at the markers; the last slot is ''."""
     out: list[tuple[str, str]] = []
     at = 0
-    for found in _SLOT.finditer(html):
+    for found in SLOT_PATTERN.finditer(html):
         out.append((html[at:found.start()], found.group(1)))
         at = found.end()
     out.append((html[at:], ""))
@@ -63,7 +63,7 @@ def header(request: HttpRequest, csrf_token: str) -> SafeString:
     key = (get_language(), authenticated, get_urlconf(), get_script_prefix())
     parts = _parts.get(key) if not settings.DEBUG else None
     if parts is None:
-        parts = _split(_render(authenticated))
+        parts = split_at_slots(_render(authenticated))
         if not settings.DEBUG:
             _parts[key] = parts
     values = {"csrf": escape(csrf_token), "next": escape(request.get_full_path()),
@@ -76,7 +76,7 @@ def header(request: HttpRequest, csrf_token: str) -> SafeString:
 _pages: dict[tuple[Any, ...], tuple[list[tuple[str, str]], bool]] = {}
 # For content kept across readers: `{% csrf_token %}` rendered with this as the token; `page()` puts
 # the request's own token in its place.
-CSRF_SLOT = _mark("csrf")
+CSRF_SLOT = slot_marker("csrf")
 
 
 def page_token(request: HttpRequest) -> str:
@@ -96,10 +96,10 @@ def _pending_messages(request: HttpRequest) -> bool:
 def _shell(template_name: str, slots: tuple[str, ...], authenticated: bool) -> tuple[list[tuple[str, str]], bool]:
     """`template_name` rendered with a marker for every slot, the CSRF token, the header and the CSP
     nonce, split at them; and whether the page uses the nonce."""
-    parts = _split(get_template(template_name).render({
-        **{name: _mark(name) for name in slots}, "csrf_token": _mark("csrf"), "page_header": _mark("header"),
+    parts = split_at_slots(get_template(template_name).render({
+        **{name: slot_marker(name) for name in slots}, "csrf_token": slot_marker("csrf"), "page_header": slot_marker("header"),
         "DEMO_MODE": settings.DEMO_MODE, "chrome_urls": chrome_urls(), "messages": (),
-        "user": _SHELL_USER[authenticated], "request": _ShellRequest(_mark("nonce")),
+        "user": _SHELL_USER[authenticated], "request": _ShellRequest(slot_marker("nonce")),
     }))
     return parts, any(slot == "nonce" for _text, slot in parts)
 
@@ -174,8 +174,8 @@ def fragment(request: HttpRequest, template_name: str, context: dict[str, Any], 
     if parts is None:
         if len(_fragments) >= FRAGMENTS_KEPT:
             _fragments.clear()
-        parts = _fragments[full] = _split(get_template(template_name).render({
-            **context, **{name: _mark(name) for name in values}, "csrf_token": CSRF_SLOT,
+        parts = _fragments[full] = split_at_slots(get_template(template_name).render({
+            **context, **{name: slot_marker(name) for name in values}, "csrf_token": CSRF_SLOT,
             "user": _SHELL_USER[authenticated]}))
     filled = {name: value if isinstance(value, SafeString) else escape(str(value)) for name, value in values.items()}
     filled["csrf"] = CSRF_SLOT  # left for page() to fill with the response's token

@@ -17,6 +17,8 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from marwah.core.chrome import SLOT_PATTERN, slot_marker, split_at_slots
+
 PLACEHOLDERS = ("name", "nip", "position", "unit", "place", "date")
 _PLACEHOLDER_RE = re.compile(r"\{([a-z_]+)\}")
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
@@ -103,10 +105,8 @@ def to_html(text: str) -> SafeString:
 
 # --- The same HTML for many signers: the body converted once, the values put in ---------------------
 
-# A marker for a placeholder's value: invisible separators around its name; no pledge text contains them.
-_MARK = "\u2063{}\u2063"
-_MARK_RE = re.compile("\u2063([a-z_]+)\u2063")
 _UNSAFE_IN_VALUE = frozenset("*_#\r\n\u2063")
+_LINE_START = re.compile(r"^[ \t]*" + SLOT_PATTERN.pattern, re.MULTILINE)
 
 
 @functools.lru_cache(maxsize=32)
@@ -119,22 +119,16 @@ def _compiled(body: str) -> tuple[tuple[tuple[str, str], ...], dict[str, frozens
     or two placeholders side by side."""
     if "\u2063" in body or "_" in _PLACEHOLDER_RE.sub("", body):
         return None
-    marked = fill(body, {name: _MARK.format(name) for name in PLACEHOLDERS})
+    marked = fill(body, {name: slot_marker(name) for name in PLACEHOLDERS})  # core.chrome's markers
     neighbours: dict[str, set[tuple[str, str]]] = {}
-    for found in _MARK_RE.finditer(marked):
+    for found in SLOT_PATTERN.finditer(marked):
         left, right = marked[found.start() - 1:found.start()], marked[found.end():found.end() + 1]
         if "\u2063" in left + right:
             return None
         neighbours.setdefault(found.group(1), set()).add((left, right))
-    html = to_html(marked)
-    parts: list[tuple[str, str]] = []
-    at = 0
-    for found in _MARK_RE.finditer(html):
-        parts.append((html[at:found.start()], found.group(1)))
-        at = found.end()
-    parts.append((html[at:], ""))
-    line_starts = frozenset(m.group(1) for m in re.finditer("^[ \t]*\u2063([a-z_]+)\u2063", marked, re.MULTILINE))
-    return tuple(parts), {name: frozenset(pairs) for name, pairs in neighbours.items()}, line_starts
+    parts = tuple(split_at_slots(to_html(marked)))
+    line_starts = frozenset(found.group(1) for found in _LINE_START.finditer(marked))
+    return parts, {name: frozenset(pairs) for name, pairs in neighbours.items()}, line_starts
 
 
 def _plain(value: str, neighbours: frozenset[tuple[str, str]], *, line_start: bool) -> bool:
