@@ -249,9 +249,14 @@ def signature_fields(signature: Signature, *, place: str, day: date) -> dict[str
     }
 
 
-def filled_text(signature: Signature) -> str:
+def signed_body(signature: Signature) -> tuple[str, dict[str, str]]:
+    """The signed version's body and the values filled into it."""
     assert signature.version is not None and signature.fields is not None
-    return fill(signature.version.body, signature.fields)
+    return signature.version.body, signature.fields
+
+
+def filled_text(signature: Signature) -> str:
+    return fill(*signed_body(signature))
 
 
 def _new_verify_code() -> str:

@@ -152,8 +152,7 @@ def _sign_page(request: HttpRequest, signature: Signature, form: ConfirmSignForm
                closed: bool, status: int) -> HttpResponse:
     campaign, signed = signature.campaign, signature.is_signed
     if signed:
-        assert signature.version is not None and signature.fields is not None
-        body, fields = signature.version.body, signature.fields
+        body, fields = services.signed_body(signature)
     else:
         body = campaign.version.body
         fields = services.signature_fields(signature, place=campaign.place, day=timezone.localdate())
