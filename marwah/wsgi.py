@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -17,3 +18,8 @@ def _refuse_bad_configuration() -> None:
 
 
 _refuse_bad_configuration()
+
+# What loading the app made lives as long as the process (modules, URL patterns, templates, translations:
+# ~130,000 objects). Set apart from the collector, its full collections stop walking them all again
+# (~0.1 s each on the benchmark machine, about every 2,000 signings; issue 14).
+gc.freeze()

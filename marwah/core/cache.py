@@ -8,6 +8,7 @@ makes three such calls. Here one client per pool is kept; redis-py clients are s
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -16,6 +17,7 @@ from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from redis.exceptions import NoScriptError
 
 T = TypeVar("T")
 
@@ -38,7 +40,10 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _ReusingClient
-        self._scripts: dict[int, Any] = {}
+
+    def validate_key(self, key: str) -> None:
+        """Redis takes any key. Django's check is for memcached (keys of at most 250 characters without
+        spaces or control characters): it warns, and it walks every key's characters on every call."""
 
     def replace(self, key: str, value: Any, timeout: int) -> bool:
         """Set `key` only if it is there (Redis SET … XX): one round trip where Django's cache sessions
@@ -56,10 +61,12 @@ class RedisCache(DjangoRedisCache):
         base: Any = self._cache
         names = [self.make_and_validate_key(key), *(self.make_and_validate_key(k) for k in others)]
         client = base.get_client(key, write=True)  # GETEX writes: the primary, never a replica
-        script = self._scripts.get(id(client))
-        if script is None:
-            script = self._scripts[id(client)] = client.register_script(_GET_RENEWING)
-        found = script(keys=names, args=[timeout])
+        # The client's own command, not redis-py's Script object: its three wrappers around the same
+        # EVALSHA cost a signing more than Redis spends running the script.
+        try:
+            found = client.execute_command("EVALSHA", _GET_RENEWING_SHA, len(names), *names, timeout)
+        except NoScriptError:  # a new or flushed Redis: EVAL runs it and keeps it for the next EVALSHA
+            found = client.execute_command("EVAL", _GET_RENEWING, len(names), *names, timeout)
         values = [None if raw is None else base._serializer.loads(raw) for raw in found]
         return values[0], values[1:]
 
@@ -70,6 +77,7 @@ local out = {redis.call('GETEX', KEYS[1], 'EX', ARGV[1])}
 for i = 2, #KEYS do out[i] = redis.call('GET', KEYS[i]) end
 return out
 """
+_GET_RENEWING_SHA = hashlib.sha1(_GET_RENEWING.encode()).hexdigest()  # noqa: S324  (Redis names a script so)
 
 
 # --- Kept figures: this process's copy in front of the shared cache ---------------------------------

@@ -73,7 +73,7 @@ def header(request: HttpRequest, csrf_token: str) -> SafeString:
 
 # --- Whole pages around content that is already HTML --------------------------------------------------
 
-_pages: dict[tuple[Any, ...], tuple[list[tuple[str, str]], bool]] = {}
+_pages: dict[tuple[Any, ...], tuple[list[tuple[bytes, str]], bool]] = {}
 # For content kept across readers: `{% csrf_token %}` rendered with this as the token; `page()` puts
 # the request's own token in its place.
 CSRF_SLOT = slot_marker("csrf")
@@ -93,15 +93,15 @@ def _pending_messages(request: HttpRequest) -> bool:
     return storage is not None and len(storage) > 0
 
 
-def _shell(template_name: str, slots: tuple[str, ...], authenticated: bool) -> tuple[list[tuple[str, str]], bool]:
+def _shell(template_name: str, slots: tuple[str, ...], authenticated: bool) -> tuple[list[tuple[bytes, str]], bool]:
     """`template_name` rendered with a marker for every slot, the CSRF token, the header and the CSP
-    nonce, split at them; and whether the page uses the nonce."""
+    nonce, split at them and encoded (UTF-8); and whether the page uses the nonce."""
     parts = split_at_slots(get_template(template_name).render({
         **{name: slot_marker(name) for name in slots}, "csrf_token": slot_marker("csrf"), "page_header": slot_marker("header"),
         "DEMO_MODE": settings.DEMO_MODE, "chrome_urls": chrome_urls(), "messages": (),
         "user": _SHELL_USER[authenticated], "request": _ShellRequest(slot_marker("nonce")),
     }))
-    return parts, any(slot == "nonce" for _text, slot in parts)
+    return [(text.encode(), slot) for text, slot in parts], any(slot == "nonce" for _text, slot in parts)
 
 
 class _ShellUser:
@@ -148,7 +148,11 @@ def page(request: HttpRequest, template_name: str, slots: dict[str, str], *, sta
         elif CSRF_SLOT in value:
             value = value.replace(CSRF_SLOT, values["csrf"])
         values[name] = value
-    return HttpResponse("".join(text + (values[slot] if slot else "") for text, slot in parts), status=status)
+    # Joined as bytes, the page around the slots encoded once per process: one character past Latin-1
+    # in it (the footer's dash) made the whole page a two-byte string, copied and encoded anew per
+    # response; the request's own values are mostly ASCII, whose encoding is a copy.
+    return HttpResponse(b"".join(text + (values[slot].encode() if slot else b"") for text, slot in parts),
+                        status=status)
 
 
 # --- Content kept around a request's own values ------------------------------------------------------

@@ -179,3 +179,20 @@ def test_a_session_with_its_own_expiry_keeps_it_when_read(people, redis_sessions
     assert 295 <= _ttl(key) <= 300
     assert SessionStore(key)["a"] == 1
     assert 295 <= _ttl(key) <= 300  # renewed to its own 300 s, not the default idle limit
+
+
+def test_a_session_is_read_after_redis_forgot_the_read_script(people, redis_sessions, settings):
+    """A restarted or flushed Redis no longer knows the script the session read runs by its digest: the
+    read sends the script itself once, and later reads find it again."""
+    from marwah.core.cache import _GET_RENEWING_SHA
+
+    client = Client()
+    assert login(client, "rina").status_code == 302
+    raw = cache._cache.get_client(write=True)
+    raw.script_flush()
+    assert raw.script_exists(_GET_RENEWING_SHA) == [False]
+    assert client.get("/").status_code == 200  # still signed in: the session was read
+    assert raw.script_exists(_GET_RENEWING_SHA) == [True]
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert settings.SESSION_COOKIE_AGE - 5 <= _ttl(key) <= settings.SESSION_COOKIE_AGE
+    assert client.get("/").status_code == 200
