@@ -77,6 +77,7 @@ _pages: dict[tuple[Any, ...], tuple[list[tuple[bytes, str]], bool]] = {}
 # For content kept across readers: `{% csrf_token %}` rendered with this as the token; `page()` puts
 # the request's own token in its place.
 CSRF_SLOT = slot_marker("csrf")
+CSRF_SLOT_BYTES = CSRF_SLOT.encode()
 
 
 def page_token(request: HttpRequest) -> str:
@@ -122,16 +123,18 @@ class _ShellRequest:
         self.csp_nonce = nonce
 
 
-def page(request: HttpRequest, template_name: str, slots: dict[str, str], *, status: int = 200) -> HttpResponse:
+def page(request: HttpRequest, template_name: str, slots: dict[str, str | bytes], *, status: int = 200) -> HttpResponse:
     """`render(request, template_name, slots)` for a page whose template only places `slots` (HTML
     rendered before, kept for many readers) inside base.html: the page around them is rendered once
     per process for each template, language and sign-in state, and each request joins its parts
     with its own CSRF token, header and slots (~0.4 ms of template work less per view, issue 14).
     The template may use nothing from the request but `csrf_token`, `user.is_authenticated` and
-    `request.csp_nonce`; an HTML slot may hold `CSRF_SLOT` where its forms' token goes.
+    `request.csp_nonce`. A slot is text (escaped), a SafeString (HTML) or bytes: HTML this code
+    rendered, already encoded as UTF-8 (`encoded()`), which a body kept for many readers is, so that
+    no request encodes it again. An HTML slot may hold `CSRF_SLOT` where its forms' token goes.
     A page with messages to show, or any page with DEBUG on, is rendered by the template engine."""
     if settings.DEBUG or _pending_messages(request):
-        return render(request, template_name, slots, status=status)
+        return render(request, template_name, _filled(request, slots), status=status)
     authenticated = _signed_in(request)
     key = (template_name, tuple(slots), get_language(), authenticated, get_urlconf(), get_script_prefix())
     shell = _pages.get(key)
@@ -139,20 +142,38 @@ def page(request: HttpRequest, template_name: str, slots: dict[str, str], *, sta
         shell = _pages[key] = _shell(template_name, tuple(slots), authenticated)
     parts, uses_nonce = shell
     token = page_token(request)
-    values: dict[str, str] = {"csrf": escape(token), "header": header(request, token)}
+    csrf = escape(token).encode()
+    values: dict[str, bytes] = {"csrf": csrf, "header": header(request, token).encode()}
     if uses_nonce:  # asked for only by pages that use it: CSP adds it then
-        values["nonce"] = escape(str(request.csp_nonce))  # type: ignore[attr-defined]
+        values["nonce"] = escape(str(request.csp_nonce)).encode()  # type: ignore[attr-defined]
     for name, value in slots.items():
-        if not isinstance(value, SafeString):
-            value = escape(value)
-        elif CSRF_SLOT in value:
-            value = value.replace(CSRF_SLOT, values["csrf"])
-        values[name] = value
-    # Joined as bytes, the page around the slots encoded once per process: one character past Latin-1
-    # in it (the footer's dash) made the whole page a two-byte string, copied and encoded anew per
-    # response; the request's own values are mostly ASCII, whose encoding is a copy.
-    return HttpResponse(b"".join(text + (values[slot].encode() if slot else b"") for text, slot in parts),
-                        status=status)
+        if isinstance(value, (bytes, SafeString)):  # HTML
+            data = value if isinstance(value, bytes) else value.encode()
+            values[name] = data.replace(CSRF_SLOT_BYTES, csrf) if CSRF_SLOT_BYTES in data else data
+        else:
+            values[name] = escape(value).encode()
+    # Joined as bytes around a shell encoded once per process: one character past Latin-1 (the footer's
+    # dash, a quotation mark in a kept body) made the whole page a two-byte string, copied and encoded
+    # anew for every response; the national dashboard's 75 KB body was encoded per request.
+    return HttpResponse(b"".join(text + (values[slot] if slot else b"") for text, slot in parts), status=status)
+
+
+def _filled(request: HttpRequest, slots: dict[str, str | bytes]) -> dict[str, str]:
+    """The slots for the template engine: HTML slots decoded and given the page's CSRF token where
+    their forms hold `CSRF_SLOT` (a page with a message to show, after a form's redirect, has forms)."""
+    out: dict[str, str] = {}
+    for name, value in slots.items():
+        if isinstance(value, bytes):
+            value = mark_safe(value.decode())  # noqa: S308  (HTML this code rendered)
+        if isinstance(value, SafeString) and CSRF_SLOT in value:
+            value = mark_safe(value.replace(CSRF_SLOT, escape(page_token(request))))  # noqa: S308
+        out[name] = value
+    return out
+
+
+def encoded(html: str) -> bytes:
+    """HTML rendered here, for a `page()` slot: encoded once (where it is kept), not per response."""
+    return html.encode()
 
 
 # --- Content kept around a request's own values ------------------------------------------------------

@@ -83,6 +83,16 @@ def test_a_kept_page_escapes_plain_slots_and_keeps_html_slots(rf, people, settin
     assert "&lt;b&gt;&amp;&lt;/b&gt;" in html and "<b>&</b>" not in html
     html = chrome.page(request, "monitoring/dashboard.html", {"body": mark_safe("<b>ok</b>")}).content.decode()
     assert "<b>ok</b>" in html
+    # Kept HTML, encoded once: placed as it is, its forms given this response's token, its text intact.
+    kept = chrome.encoded(f'<form method="post"><input name="csrfmiddlewaretoken" value="{chrome.CSRF_SLOT}">'
+                          "\u201cTanda tangan\u201d \u2014 ok</form>")
+    response = chrome.page(request, "monitoring/dashboard.html", {"body": kept})
+    html = response.content.decode()
+    token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assert len(token) == 64 and "\u2063" not in html and "\u201cTanda tangan\u201d \u2014 ok</form>" in html
+    settings.DEBUG = True  # rendered by the template engine: the same HTML, not the bytes' repr
+    html = chrome.page(request, "monitoring/dashboard.html", {"body": kept}).content.decode()
+    assert "\u201cTanda tangan\u201d \u2014 ok</form>" in html and "b'" not in html and "\u2063" not in html
 
 
 def test_a_page_with_messages_is_rendered_with_them(people, as_user) -> None:

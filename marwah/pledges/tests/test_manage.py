@@ -101,6 +101,24 @@ def test_remind_emails_only_those_who_have_not_signed(tree, people, pact, launch
         assert as_user(user).post(reverse("pledges:campaign_remind", args=[campaign.pk])).status_code == 404
 
 
+def test_the_coverage_page_after_a_reminder_has_working_forms(tree, people, pact, launch, as_user):
+    """The page that shows the "reminders sent" message is rendered by the template engine around the
+    kept content: its forms still get the reader's CSRF token, not the kept content's marker."""
+    campaign = launch(actor=people.admin, unit=tree.grobogan, version=pact.versions.first())
+    client = as_user(people.leader_grobogan)
+    client.get(reverse("pledges:campaign", args=[campaign.pk]))  # the content is kept now
+    client.handler.enforce_csrf_checks = True
+    page = client.get(client.post(reverse("pledges:campaign_remind", args=[campaign.pk]), {
+        "csrfmiddlewaretoken": client.cookies["csrftoken"].value})["Location"])
+    html = page.content.decode()
+    assert 'class="messages"' in html and "\u2063" not in html
+    tokens = [part.split('"')[0] for part in html.split('name="csrfmiddlewaretoken" value="')[1:]]
+    assert tokens and all(len(token) == 64 for token in tokens)
+    # The form on that page posts: the token it carries is accepted.
+    assert client.post(reverse("pledges:campaign_remind", args=[campaign.pk]),
+                       {"csrfmiddlewaretoken": tokens[-1]}).status_code == 302
+
+
 def test_one_time_code_opens_a_pledge_only_session(tree, people, pact, launch, as_user):
     kpps = make_person(tree.grobogan, username="tmp_kpps", employment_type=EmploymentType.AD_HOC)
     employee = kpps.employee
