@@ -149,7 +149,7 @@ def page(request: HttpRequest, template_name: str, slots: dict[str, str | bytes]
     for name, value in slots.items():
         if isinstance(value, (bytes, SafeString)):  # HTML
             data = value if isinstance(value, bytes) else value.encode()
-            values[name] = data.replace(CSRF_SLOT_BYTES, csrf) if CSRF_SLOT_BYTES in data else data
+            values[name] = data.replace(CSRF_SLOT_BYTES, csrf)  # the same object when it holds no form
         else:
             values[name] = escape(value).encode()
     # Joined as bytes around a shell encoded once per process: one character past Latin-1 (the footer's

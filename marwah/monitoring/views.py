@@ -64,6 +64,7 @@ def _dashboard_body(request: HttpRequest, user: User, unit: Any, period: Any) ->
     roles = ",".join(sorted({g.role for g in grants(user) if unit.path.startswith(g.path)}))
     key = (f"monitoring:dash:{unit.pk}:{period.kind}:{period.start}:{period.end}:{roles}:"
            f"{'|'.join(r.path for r in roots)}:{get_language()}")
+    # `:utf8`: the bare key may still hold the text an older version kept.
     return kept(f"{key}:utf8", ttl, lambda: chrome.encoded(_render_dashboard_body(request, user, unit, period, roots)))
 
 

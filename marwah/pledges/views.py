@@ -366,7 +366,8 @@ def _campaign_body(campaign: Campaign, unit: Unit, crumbs: list[Unit], *, can_ma
             "csrf_token": chrome.CSRF_SLOT,
         }))
 
-    return kept(f"{key}:utf8", ttl, build)  # encoded once, as kept (chrome.page)
+    # Kept encoded for chrome.page; `:utf8`, since the bare key may still hold text an older version kept.
+    return kept(f"{key}:utf8", ttl, build)
 
 
 @dataclass(frozen=True)
